@@ -1,0 +1,35 @@
+"""compare: the student's outputs against the reference's on the same inputs."""
+from dataclasses import dataclass
+
+from ..spec import Check
+from .cases import Cases, case_check_run
+from .validate import Fail, check_value, describe
+
+
+@dataclass
+class Compare(Check):
+    cases: Cases = None
+    build: object = None          # (plan, inputs) -> a ref to the output (a tuple when several labels)
+    labels: tuple = ("output",)   # the output's name, or the names of the tuple's items
+    tol: float = 1e-7
+    hints: object = None          # inputs -> list of diagnosis rules (student, expected) -> str | None
+    exact: bool = False
+    examples: int = 0             # drawn examples (from cases.strategy) after the public cases
+    kind: str = "compare"
+
+    def run(self, ctx):
+        def one(params):
+            inputs = self.cases.make(params)
+            (student,), (expected,) = ctx.both(lambda plan: [self.build(plan, inputs)])
+            rules = self.hints(inputs) if self.hints else None
+            if len(self.labels) > 1:
+                if not isinstance(student, (tuple, list)) or len(student) != len(self.labels):
+                    raise Fail("should return %d values (%s), returned %s"
+                               % (len(self.labels), ", ".join(self.labels), describe(student)
+                                  if not isinstance(student, (tuple, list)) else "%d" % len(student)),
+                               "wrong return value", hint="return (%s)" % ", ".join(self.labels))
+            else:
+                student, expected = [student], [expected]
+            for s, e, label in zip(student, expected, self.labels):
+                check_value(s, e, label, self.tol, rules, self.exact)
+        return case_check_run(self, ctx, one)

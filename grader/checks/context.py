@@ -1,0 +1,91 @@
+"""What a check sees while it runs: the student's runner, the reference's, the submission and the course."""
+import numpy as np
+
+from ..sandbox.plan import Plan
+from .validate import Fail
+
+
+class Context:
+    def __init__(self, assignment, submission, student, reference, course):
+        self.assignment, self.submission = assignment, submission
+        self.student, self.reference, self.course = student, reference, course
+        self.modules, self.missing = {}, {}
+        for symbol, hints in assignment.symbols.items():
+            src, why = submission.find(symbol, hints)
+            if src is None:
+                self.missing[symbol] = why
+            else:
+                self.modules[symbol] = src.module
+
+    def plan(self):
+        return Plan(symbols=self.modules)
+
+    def require(self, symbols):
+        for s in symbols:
+            if s.split(".")[0] in self.missing:
+                raise Fail("`%s` is missing: %s" % (s, self.missing[s.split(".")[0]]), "missing function",
+                           hint="define `%s` with the name and signature of the stub" % s, abort=True)
+
+    def rng(self, *names):
+        return np.random.default_rng(self.course.seed(self.assignment.name, *names))
+
+    def run_student(self, plan, timeout=None):
+        """Run on the student's side; a raised exception or a dead worker becomes a Fail."""
+        reply = self.student.run(plan, timeout)
+        if reply.failure:
+            raise Fail(reply.failure, "crashed or timed out", hint="the code crashed, exited or ran too long",
+                       abort=True)
+        if reply.error:
+            raise student_error(reply.error, plan)
+        return reply.values
+
+    def run_reference(self, plan):
+        reply = self.reference.run(plan)
+        if not reply.ok:
+            raise RuntimeError("the reference failed on this input: " + reply.explain())
+        return reply.values
+
+    def both(self, build):
+        """Build one plan with `build(plan) -> list of refs`; run it on both sides; (student, expected)."""
+        plan = self.plan()
+        plan.returns(*build(plan))
+        expected = self.run_reference(plan)
+        return self.run_student(plan), expected
+
+
+HINTS = {
+    "NotImplementedError": ("not implemented yet", "replace the `raise NotImplementedError` with your code"),
+    "NameError": ("raised NameError", None),
+    "IndexError": ("raised IndexError", "check the shapes and the index ranges"),
+    "ValueError": ("raised ValueError", "check the shapes of the arrays you combine"),
+    "TypeError": ("raised TypeError", "check the arguments and the return value"),
+    "ZeroDivisionError": ("raised ZeroDivisionError", None),
+    "RecursionError": ("raised RecursionError", "infinite recursion?"),
+    "MemoryError": ("ran out of memory", "an intermediate array far too large?"),
+    "ImportError": ("an import failed", None),
+    "ModuleNotFoundError": ("an import failed", None),
+    "SystemExit": ("called sys.exit()", "do not exit from graded code"),
+}
+
+
+def student_error(error, plan):
+    kind = error.get("type", "Exception")
+    step = error.get("step", -1)
+    if step == -1:
+        return Fail("the value returned does not have the expected form (%s)" % error.get("message", ""),
+                    "wrong return value", hint="return exactly what the docstring asks for")
+    where = plan.steps[step]["call"] if 0 <= step < len(plan.steps) and "call" in plan.steps[step] else "your code"
+    what, hint = HINTS.get(kind, ("raised %s" % kind, None))
+    message = error.get("message", "")
+    if kind == "NameError" and "xrange" in message:
+        hint = "xrange is Python 2: use range"
+    if kind == "ModuleNotFoundError" and "past" in message:
+        hint = "the `future` package is not installed: replace `xrange` by `range` and drop that import"
+    if kind == "NotImplementedError":
+        return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
+                    hint=hint, abort=True)
+    lines = ["`%s` %s: %s" % (where, what, message)] + error.get("frames", [])
+    if hint:
+        lines.append("hint: " + hint)
+    return Fail("\n".join(lines), "not implemented" if kind == "NotImplementedError" else "raised an exception",
+                hint=hint, abort=kind == "NotImplementedError")

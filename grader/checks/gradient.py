@@ -1,0 +1,94 @@
+"""gradient: the student's analytic gradient against a centred-difference gradient of the student's OWN forward.
+
+Instead of two forward calls per parameter (CS231n's eval_numerical_gradient), the check takes k random
+directions d: (f(x + h·d) − f(x − h·d)) / 2h must equal ⟨∇f, d⟩. A wrong gradient with error E shows up in
+⟨E, d⟩ for almost every d. A few one-hot probes (where the student's gradient departs most from the
+reference's, and at random) name a location. All 2·(k + probes) forward calls go in one round trip.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..spec import Check
+from .cases import Cases, case_check_run
+from .validate import Fail, check_value
+
+
+def default_objective(output, inputs):
+    """A scalar from the forward output: the loss itself, or sum(out * dout) for a layer."""
+    if isinstance(output, (tuple, list)):
+        output = output[0]
+    if type(output) is np.ndarray and output.ndim > 0:
+        return float(np.sum(output * inputs["dout"]))
+    return float(output)
+
+
+@dataclass
+class Gradient(Check):
+    cases: Cases = None
+    forward: object = None        # (plan, inputs) -> ref of the forward output
+    analytic: object = None       # (plan, inputs) -> list of refs of the gradients, aligned with `wrt`
+    wrt: tuple = ()               # names of the inputs the gradients are taken with respect to
+    objective: object = default_objective
+    directions: int = 6
+    probes: int = 3
+    h: float = 1e-5
+    tol: float = 1e-6
+    examples: int = 0
+    kind: str = "gradient"
+
+    def run(self, ctx):
+        self.forward_calls = 0
+        summary = case_check_run(self, ctx, lambda params: self.one(ctx, params))
+        return "%s; %d forward calls" % (summary, self.forward_calls)
+
+    def one(self, ctx, params):
+        inputs = {k: (v.astype(np.float64) if type(v) is np.ndarray and v.dtype.kind == "f" else v)
+                  for k, v in self.cases.make(params).items()}
+        grads, expected = ctx.both(lambda plan: self.analytic(plan, inputs))
+        names = ["d" + w for w in self.wrt]
+        for g, e, label in zip(grads, expected, names):   # type, dtype, shape and finiteness first
+            try:
+                check_value(g, e, label, np.inf)
+            except Fail as fail:
+                fail.abort = True
+                raise
+        rng = ctx.rng(self.name, repr(sorted(params.items())))
+        plan = ctx.plan()
+        stored = {k: plan.let(v) for k, v in inputs.items()}
+        probes = []  # (wrt index, direction, description)
+        for w, (var, g, e) in enumerate(zip(self.wrt, grads, expected)):
+            x = inputs[var]
+            for _ in range(self.directions):
+                d = rng.standard_normal(x.shape)
+                probes.append((w, d / np.linalg.norm(d), "a random direction"))
+            diff = np.abs(np.asarray(g, float) - np.asarray(e, float))
+            spots = [np.unravel_index(int(np.argmax(diff)), x.shape)] if diff.max() > 0 else []
+            spots += [tuple(rng.integers(0, n) for n in x.shape) for _ in range(self.probes - len(spots))]
+            for idx in spots:
+                d = np.zeros(x.shape)
+                d[idx] = 1.0
+                probes.append((w, d, "%s[%s]" % (var, ", ".join(str(int(i)) for i in idx))))
+        outs = []
+        for w, d, _ in probes:
+            var = self.wrt[w]
+            for sign in (1, -1):
+                args = dict(stored)
+                args[var] = inputs[var] + sign * self.h * d
+                outs.append(self.forward(plan, args))
+        plan.returns(*outs)
+        values = ctx.run_student(plan)
+        self.forward_calls += len(outs)
+        for n, (w, d, label) in enumerate(probes):
+            f_plus = self.objective(values[2 * n], inputs)
+            f_minus = self.objective(values[2 * n + 1], inputs)
+            numeric = (f_plus - f_minus) / (2 * self.h)
+            analytic = float(np.sum(np.asarray(grads[w], float) * d))
+            err = abs(numeric - analytic) / max(1e-8, abs(numeric) + abs(analytic))
+            if err > self.tol and abs(numeric - analytic) > 1e-9:
+                where = "along %s" % label if label.startswith("a ") else "at %s" % label
+                raise Fail("%s disagrees with the numerical gradient of your own forward %s: yours %.6g, "
+                           "numerical %.6g (relative error %.2g > %.0e)"
+                           % (names[w], where, analytic, numeric, err, self.tol),
+                           "gradient does not match the function",
+                           hint="the backward pass does not compute the derivative of the forward pass")

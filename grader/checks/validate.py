@@ -1,0 +1,139 @@
+"""Validation of a student's answer against the reference's, in the order the design fixes:
+exact type, dtype whitelist, exact shape, finiteness, then the comparison. Each failure says which."""
+import numbers
+
+import numpy as np
+
+from ..sandbox.worker import BadValue, Handle, TensorValue
+from .diagnosis import diagnose, where
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+class Fail(Exception):
+    """A check failed. `message` is for public checks; `category` and `hint` are all a hidden check shows.
+
+    `abort` marks failures that no other input will change (a crash, a missing function): property
+    checks stop drawing examples when they see one."""
+
+    def __init__(self, message, category="wrong values", hint=None, abort=False):
+        super().__init__(message)
+        self.message, self.category, self.hint, self.abort = message, category, hint, abort
+
+
+def rel_error(x, y):
+    """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))) if x.size else 0.0
+
+
+def describe(value):
+    if isinstance(value, BadValue):
+        return value.reason
+    if isinstance(value, Handle):
+        return "a %s" % value.type_name
+    if isinstance(value, TensorValue):
+        return "a torch tensor"
+    if type(value) is np.ndarray:
+        return "an array of shape %s and dtype %s" % (value.shape, value.dtype)
+    return "a %s" % type(value).__name__
+
+
+def as_scalar(value, label):
+    """A real number from an int, float, numpy scalar or 0-d array; anything else fails."""
+    if isinstance(value, (bool, np.bool_)):
+        raise Fail("%s should be a number, got a bool" % label, "wrong type")
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if type(value) is np.ndarray and value.shape == () and value.dtype.kind in "iuf":
+        return float(value)
+    if type(value) is np.ndarray and value.size == 1:
+        raise Fail("%s should be a scalar, got an array of shape %s (use .item() or index it)"
+                   % (label, value.shape), "wrong type")
+    raise Fail("%s should be a number, got %s" % (label, describe(value)), "wrong type")
+
+
+def check_value(student, expected, label, tol, hints=None, exact=False):
+    """Compare one output. `expected` comes from the reference and fixes type, dtype kind and shape."""
+    if type(expected) is np.ndarray:
+        return check_array(student, expected, label, tol, hints, exact)
+    if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
+        s = as_scalar(student, label)
+        if not np.isfinite(s):
+            raise Fail("%s is %s" % (label, s), "not finite",
+                       hint="overflow or division by zero somewhere (e.g. exp of large scores)")
+        err = rel_error(s, float(expected))
+        if err > tol:
+            message = "%s is %.6g, expected %.6g (relative error %.2g > %.0e)" % (label, s, expected, err, tol)
+            extra = diagnose(np.array(s), np.array(float(expected)), hints)
+            raise Fail("\n".join([message] + extra), "wrong values", hint=_first_hint(extra))
+        return err
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(student, (tuple, list)):
+            raise Fail("%s should be a tuple of %d values, got %s" % (label, len(expected), describe(student)),
+                       "wrong type")
+        if len(student) != len(expected):
+            raise Fail("%s should have %d values, got %d" % (label, len(expected), len(student)), "wrong type")
+        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact)
+                    for i, (s, e) in enumerate(zip(student, expected))] or [0.0])
+    if isinstance(expected, dict):
+        if not isinstance(student, dict):
+            raise Fail("%s should be a dict, got %s" % (label, describe(student)), "wrong type")
+        missing = [k for k in expected if k not in student]
+        if missing:
+            raise Fail("%s is missing the key(s) %s" % (label, ", ".join(map(repr, missing))), "missing keys")
+        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact)
+                    for k, e in expected.items()] or [0.0])
+    if student != expected:
+        raise Fail("%s is %r, expected %r" % (label, student, expected), "wrong values")
+    return 0.0
+
+
+def check_array(student, expected, label, tol, hints=None, exact=False):
+    if type(student) is not np.ndarray:
+        raise Fail("%s should be a numpy array, got %s" % (label, describe(student)), "wrong type")
+    float_expected = expected.dtype.kind == "f"
+    if float_expected and student.dtype.type not in FLOAT_DTYPES:
+        if student.dtype.kind in "iub":
+            student = student.astype(np.float64)  # integral values are acceptable where floats are expected
+        else:
+            raise Fail("%s has dtype %s; use float32 or float64" % (label, student.dtype), "wrong dtype")
+    if expected.dtype.kind in "iu" and student.dtype.kind not in "iu":
+        if student.dtype.kind == "f" and np.all(np.isfinite(student)) and np.all(student == np.round(student)):
+            student = student.astype(np.int64)
+        else:
+            raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
+    if student.shape != expected.shape:
+        extra = []
+        if student.shape == expected.shape[::-1] and student.ndim == 2:
+            extra.append("hint: the shape is the transpose of the expected one")
+        elif student.size == expected.size:
+            extra.append("hint: same number of entries: a reshape or a wrong axis order?")
+        raise Fail("\n".join(["%s has shape %s, expected %s" % (label, student.shape, expected.shape)] + extra),
+                   "wrong shape", hint=_first_hint(extra))
+    if student.dtype.kind == "f":
+        bad = ~np.isfinite(student)
+        if bad.any():
+            kind = "NaN" if np.isnan(student[bad]).any() else "inf"
+            raise Fail("%s contains %s at %s (%d of %d entries)" % (label, kind, where(bad), bad.sum(), bad.size),
+                       "not finite", hint="overflow or division by zero (exp of large scores? log of 0?)")
+    if exact or expected.dtype.kind in "iub":
+        wrong = student != expected
+        if wrong.any():
+            i = np.unravel_index(np.argmax(wrong), wrong.shape)
+            raise Fail("%s differs in %d of %d entries; first at %s: yours %s, expected %s"
+                       % (label, wrong.sum(), wrong.size, list(i), student[i], expected[i]), "wrong values")
+        return 0.0
+    err = rel_error(student, expected)
+    if err > tol:
+        extra = diagnose(student, expected, hints)
+        raise Fail("\n".join(["%s differs from the expected values: relative error %.2g > %.0e" % (label, err, tol)]
+                             + extra), "wrong values", hint=_first_hint(extra))
+    return err
+
+
+def _first_hint(lines):
+    for line in lines:
+        if line.startswith("hint:"):
+            return line[len("hint:"):].strip()
+    return None

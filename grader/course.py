@@ -1,0 +1,59 @@
+"""Course settings: the secret behind hidden inputs, the CS231n year conventions, and the limits.
+
+Read from a TOML file (`--course FILE` or $DLGRADER_COURSE); every key is optional:
+
+    secret = "change-me"            # seeds hidden inputs; keep it out of the student bundle
+    reg_scale = 1.0                  # loss regularization: reg_scale * reg * ||W||^2 (0.5 = CS231n 2016)
+    dropout_p = "keep"               # "keep" (CS231n 2018+) or "drop" (2016-17)
+    [limits]
+    call_timeout = 10.0              # seconds for one call plan
+    budget = 60.0                    # seconds of student code per submission and assignment
+    memory_mb = 4096
+"""
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field
+
+from .sandbox.client import Limits
+
+DEFAULT_SECRET = "dlgrader-default-secret"
+
+
+@dataclass
+class Course:
+    secret: str = DEFAULT_SECRET
+    reg_scale: float = 1.0
+    dropout_p: str = "keep"
+    examples: int = 12                 # hypothesis examples per hidden property check
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def load(cls, path=None):
+        path = path or os.environ.get("DLGRADER_COURSE")
+        if not path:
+            return cls()
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        limits = Limits(**data.pop("limits", {}))
+        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples"}
+        if unknown:
+            raise ValueError("unknown course settings: %s" % ", ".join(sorted(unknown)))
+        course = cls(limits=limits, **data)
+        if course.reg_scale not in (1.0, 0.5):
+            raise ValueError("reg_scale must be 1.0 or 0.5")
+        if course.dropout_p not in ("keep", "drop"):
+            raise ValueError("dropout_p must be 'keep' or 'drop'")
+        return course
+
+    def seed(self, *names):
+        """A deterministic 32-bit seed for a check, from the secret and the check's names."""
+        digest = hashlib.sha256("\0".join((self.secret,) + names).encode()).digest()
+        return int.from_bytes(digest[:4], "big")
+
+    def config_hash(self):
+        """Identifies the settings (not the secret itself) in every result."""
+        data = asdict(self)
+        data["secret"] = hashlib.sha256(self.secret.encode()).hexdigest()[:12]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]

@@ -1,0 +1,89 @@
+"""The result of grading one submission, and every format it is written in."""
+import json
+import platform
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+
+from . import __version__
+
+
+def _version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def environment(course):
+    return {"grader": __version__, "python": platform.python_version(), "numpy": _version("numpy"),
+            "torch": _version("torch"), "hypothesis": _version("hypothesis"), "platform": sys.platform,
+            "course_config": course.config_hash()}
+
+
+@dataclass
+class Report:
+    path: str
+    outcomes: list
+    notes: list = field(default_factory=list)
+    environment: dict = field(default_factory=dict)
+    isolation: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return round(sum(o.score for o in self.outcomes), 6)
+
+    @property
+    def max_score(self):
+        return round(sum(o.max_score for o in self.outcomes), 6)
+
+    def to_dict(self):
+        return {
+            "score": self.score, "max_score": self.max_score, "submission": self.path,
+            "execution_time": round(self.seconds, 3),
+            "tests": [{"name": o.check.name, "assignment": o.assignment, "kind": o.check.kind,
+                       "score": o.score, "max_score": o.max_score, "status": o.status,
+                       "visibility": o.check.visibility, "output": o.output, "category": o.category,
+                       "seconds": round(o.seconds, 4)} for o in self.outcomes],
+            "notes": self.notes, "environment": self.environment, "isolation": self.isolation,
+        }
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_gradescope(self):
+        """results.json per Gradescope's specification (hidden checks: visibility after_published)."""
+        tests = []
+        for n, o in enumerate(self.outcomes, 1):
+            tests.append({"name": "%s: %s" % (o.assignment, o.check.name), "number": str(n),
+                          "score": o.score, "max_score": o.max_score,
+                          "status": "passed" if o.status == "passed" else "failed",
+                          "output": o.output.replace("\r\n", "\n"), "tags": [o.assignment, o.check.kind],
+                          "visibility": "after_published" if o.check.visibility == "hidden" else "visible"})
+        out = {"score": self.score, "execution_time": round(self.seconds, 3), "output_format": "text",
+               "tests": tests, "extra_data": {"environment": self.environment, "isolation": self.isolation}}
+        if self.notes:
+            out["output"] = "\n".join(self.notes)
+        return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+    def to_text(self, color=False):
+        lines = []
+        current = None
+        for o in self.outcomes:
+            if o.assignment != current:
+                current = o.assignment
+                got = sum(x.score for x in self.outcomes if x.assignment == current)
+                total = sum(x.max_score for x in self.outcomes if x.assignment == current)
+                lines.append("== %s: %g / %g" % (current, got, total))
+            mark = {"passed": "PASS", "failed": "FAIL", "error": "ERR "}[o.status]
+            first, *rest = (o.output or "").splitlines() or [""]
+            lines.append("  %s %-40s %5g/%-3g %s" % (mark, o.check.name, o.score, o.max_score,
+                                                      first if o.status != "passed" else ""))
+            if o.status != "passed":
+                lines += ["       " + r for r in rest[:12]]
+        for note in self.notes:
+            lines.append("note: " + note)
+        lines.append("total: %g / %g  (%.1f s, isolation %s)" % (
+            self.score, self.max_score, self.seconds, "+".join(self.isolation.get("layers", []))))
+        return "\n".join(lines) + "\n"

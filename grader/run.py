@@ -1,0 +1,117 @@
+"""Grade one submission: prepare it, run every check of every selected assignment, and build the report.
+
+Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
+"""
+import os
+import shutil
+import tempfile
+import time
+import traceback
+
+from . import spec
+from .checks.cases import render
+from .checks.context import Context
+from .checks.validate import Fail
+from .course import Course
+from .report import Report, environment
+from .sandbox.client import Sandbox
+from .sandbox.plan import LocalRunner
+from .submission import SubmissionError, prepare
+
+
+def select(submission, names):
+    """The assignments to grade: those named, else those whose symbols the submission defines, else all."""
+    every = spec.assignments()
+    if names:
+        unknown = set(names) - {a.name for a in every}
+        if unknown:
+            raise KeyError("unknown assignment(s): %s" % ", ".join(sorted(unknown)))
+        return [a for a in every if a.name in names]
+    if submission is None:
+        return every
+    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())]
+    return found or every
+
+
+def grade(path, names=(), course=None, visible_only=False, isolation=None):
+    course = course or Course()
+    from .isolation import probe
+    isolation = isolation or probe()
+    started = time.monotonic()
+    top = tempfile.mkdtemp(prefix="dlgrader-")
+    os.chmod(top, 0o755)
+    outcomes, notes = [], []
+    try:
+        try:
+            submission = prepare(path, os.path.join(top, "submission"))
+            notes += submission.notes
+        except SubmissionError as exc:
+            submission, notes = None, ["the submission could not be read: %s" % exc]
+        for assignment in select(submission, names):
+            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+    return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
+                  isolation=isolation.describe(), seconds=time.monotonic() - started)
+
+
+def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes):
+    checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
+    if submission is None:
+        return [spec.Outcome(c, assignment.name, 0.0, "failed", notes[-1], category="unreadable submission")
+                for c in checks]
+    workdir = os.path.join(top, "work-" + assignment.name)
+    os.makedirs(workdir)
+    limits = course.limits
+    if assignment.memory_mb and assignment.memory_mb > limits.memory_mb:
+        from dataclasses import replace
+        limits = replace(limits, memory_mb=assignment.memory_mb)
+    sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir))
+    reference = LocalRunner(assignment.reference(course).__getitem__)
+    ctx = Context(assignment, submission, sandbox, reference, course)
+    outcomes, passed = [], set()
+    try:
+        for check in checks:
+            outcome = run_check(check, ctx, passed)
+            if outcome.status == "passed":
+                passed.add(check.name)
+            outcomes.append(outcome)
+    finally:
+        sandbox.kill()
+    text, size = sandbox.student_output()
+    if size > 0:
+        notes.append("%s: your code printed %d bytes while being graded%s" % (
+            assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
+            else ""))
+    return outcomes
+
+
+def run_check(check, ctx, passed):
+    t0 = time.monotonic()
+    missing = [r for r in check.requires if r not in passed]
+    if missing:
+        return spec.Outcome(check, ctx.assignment.name, 0.0, "failed",
+                            "not graded: needs %s to pass first" % " and ".join(missing),
+                            category="depends on a failed check")
+    try:
+        summary = check.run(ctx)
+        return spec.Outcome(check, ctx.assignment.name, float(check.points), "passed", summary or "passed",
+                            seconds=time.monotonic() - t0)
+    except Fail as fail:
+        output = fail.message
+        params = getattr(fail, "params", None)
+        if params is not None and not fail.abort and getattr(check, "cases", None) is not None:
+            try:
+                output += "\nfailing case:\n" + render(params, check.cases.make(params))
+            except Exception:
+                output += "\nfailing case: %r" % (params,)
+        if check.visibility == spec.HIDDEN:
+            output = "hidden check failed: %s" % fail.category + (" — hint: %s" % fail.hint if fail.hint else "")
+        return spec.Outcome(check, ctx.assignment.name, 0.0, "failed", output, seconds=time.monotonic() - t0,
+                            category=fail.category)
+    except Exception as exc:  # a bug in the grader itself: report it, keep grading
+        trace = traceback.format_exc(limit=4)
+        return spec.Outcome(check, ctx.assignment.name, 0.0, "error",
+                            "internal grader error (%s: %s); please tell the course staff\n%s"
+                            % (type(exc).__name__, exc, trace), seconds=time.monotonic() - t0,
+                            category="grader error")

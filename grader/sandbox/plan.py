@@ -1,0 +1,149 @@
+"""Call plans: what the parent asks the worker to do, as data.
+
+    p = Plan()
+    clf = p.new("KNearestNeighbor")
+    p.method(clf, "train", X, y)
+    d = p.method(clf, "compute_distances_two_loops", X_test)
+    p.returns(d)
+
+The same plan runs on the reference in the parent (`LocalRunner`), so student and reference are asked the
+same thing by the same code.
+"""
+import time
+
+from . import worker as wire
+from .client import Reply
+
+
+class Ref:
+    """A value stored on the executing side: the result of a step, or an item of it."""
+
+    def __init__(self, name, item=()):
+        self.name, self.item = name, tuple(item)
+
+    def __getitem__(self, i):
+        return Ref(self.name, self.item + (i,))
+
+    def wire(self):
+        return {"__ref__": self.name, "item": list(self.item)}
+
+
+class Plan:
+    def __init__(self, symbols=None):
+        self.steps, self._returns, self._n = [], [], 0
+        self.symbols = symbols or {}   # symbol -> module, filled in by the runner
+
+    def _name(self):
+        self._n += 1
+        return "v%d" % self._n
+
+    def let(self, value, name=None):
+        """Store a value on the executing side (so later steps can see whether it was modified).
+
+        A `name` makes it outlive the plan: later plans on the same runner can use Ref(name)."""
+        name = name or self._name()
+        self.steps.append({"let": name, "value": value})
+        return Ref(name)
+
+    def call(self, symbol, *args, repeat=1, name=None, **kwargs):
+        name = name or self._name()
+        self.steps.append({"call": symbol, "args": list(args), "kwargs": kwargs, "as": name,
+                           "repeat": repeat})
+        return Ref(name)
+
+    new = call  # constructing an object is calling its class
+
+    def method(self, obj, method, *args, repeat=1, name=None, **kwargs):
+        name = name or self._name()
+        self.steps.append({"call": method, "on": obj.name, "args": list(args), "kwargs": kwargs,
+                           "as": name, "repeat": repeat})
+        return Ref(name)
+
+    def returns(self, *refs):
+        self._returns.extend(refs)
+        return self
+
+    @property
+    def calls(self):
+        return [s for s in self.steps if "call" in s and "on" not in s]
+
+    def symbols_used(self):
+        return sorted({s["call"].split(".")[0] for s in self.calls})
+
+    # ---------------------------------------------------------- wire form
+    def encode(self, arrays):
+        out = []
+        for step in self.steps:
+            step = dict(step)
+            if "value" in step:
+                step["value"] = _encode_arg(step["value"], arrays)
+            if "args" in step:
+                step["args"] = [_encode_arg(a, arrays) for a in step["args"]]
+                step["kwargs"] = {"__dict__": [[k, _encode_arg(v, arrays)] for k, v in step["kwargs"].items()]}
+            if "call" in step and "on" not in step:
+                step["module"] = self.symbols.get(step["call"].split(".")[0])
+            out.append(step)
+        return out
+
+    def returns_wire(self):
+        return [r.wire() for r in self._returns]
+
+
+def _encode_arg(value, arrays):
+    if isinstance(value, Ref):
+        return value.wire()
+    if isinstance(value, wire.Handle):
+        return {"__ref__": value.name, "item": []}
+    if isinstance(value, (list, tuple)):
+        inner = [_encode_arg(v, arrays) for v in value]
+        return {"__tuple__": inner} if isinstance(value, tuple) else inner
+    if isinstance(value, dict):
+        return {"__dict__": [[k, _encode_arg(v, arrays)] for k, v in value.items()]}
+    return wire.encode(value, arrays)
+
+
+class LocalRunner:
+    """Runs plans in this process against trusted code (the reference), with the worker's semantics.
+
+    `namespace(symbol) -> object` resolves top-level symbols. Results make the same trip through the wire
+    encoding as a worker's would, so both sides are compared on equal terms (including handles).
+    """
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+        self.store = {}
+        self._handles = 0
+
+    def _keep(self, value):
+        self._handles += 1
+        name = "_h%d" % self._handles
+        self.store[name] = value
+        return name
+
+    def run(self, plan, timeout=None):
+        arrays = []
+        steps = wire.decode_steps(plan.encode(arrays), [a.copy() for a in arrays])
+        t0 = time.perf_counter()
+        failed = wire.execute_plan(steps, self.store, lambda name, module: self._resolve(name))
+        elapsed = time.perf_counter() - t0
+        if failed is not None:
+            i, exc = failed
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise exc
+            return Reply(error=dict(wire.describe_exception(exc), step=i), elapsed=elapsed)
+        out = []
+        encoded = [wire.encode(self._ref(r.name, r.item), out, self._keep) for r in plan._returns]
+        return Reply(values=wire.decode(encoded, [a.copy() for a in out]), elapsed=elapsed)
+
+    def _resolve(self, name):
+        head, *rest = name.split(".")
+        obj = self.namespace(head)
+        for part in rest:
+            obj = getattr(obj, part)
+        return obj
+
+    def _ref(self, name, item):
+        value = self.store[name]
+        for i in item:
+            value = value[i]
+        return value

@@ -1,0 +1,360 @@
+"""The untrusted worker: the only process that ever imports student code.
+
+Run by the parent as ``python -I -S worker.py REQ_FD RESP_FD`` (never imported into a process that has the
+reference loaded, except for its pure helpers `encode`/`decode`/`execute_plan`, which the parent reuses to
+run the same call plans on the reference). It depends on the standard library and numpy only.
+
+Wire format, both directions: one frame = 8-byte big-endian length + body; body = 4-byte JSON length + JSON
++ arrays, each an 8-byte length + an ``.npy`` file (``allow_pickle=False``). In the JSON, values are plain
+JSON except these markers (user dicts are always wrapped, so a bare dict is always a marker):
+  {"__nd__": i}                     the i-th array of the frame
+  {"__tuple__": [...]}              a tuple
+  {"__dict__": [[k, v], ...]}       a dict (any JSON-able keys)
+  {"__np__": "float64", "v": x}     a numpy scalar
+  {"__float__": "nan"|"inf"|"-inf"} a non-finite float
+  {"__ref__": name, "item": [i..]}  (parent -> worker) a value stored in the worker, optionally indexed
+  {"__handle__": name, "type": t}   (worker -> parent) a value that stays in the worker (caches, objects)
+  {"__bad__": reason}               (worker -> parent) a value that may not cross (subclass, object array)
+"""
+import io
+import json
+import os
+import struct
+import sys
+import time
+import traceback
+
+if __name__ == "__main__":  # python -I -S: the parent names the library directories (numpy, torch)
+    sys.path[:0] = json.loads(sys.argv[3])
+
+import numpy as np  # noqa: E402
+
+MAX_FRAME = 256 * 1024 * 1024  # bytes; the parent enforces its own, smaller cap on what it reads
+
+
+# ---------------------------------------------------------------- encoding
+
+class Handle:
+    """A value that lives in the worker; only its name and type cross the boundary."""
+
+    def __init__(self, name, type_name):
+        self.name, self.type_name = name, type_name
+
+    def __repr__(self):
+        return "<%s kept in the worker>" % self.type_name
+
+
+def _float(x):
+    if x != x:
+        return {"__float__": "nan"}
+    if x in (float("inf"), float("-inf")):
+        return {"__float__": "inf" if x > 0 else "-inf"}
+    return x
+
+
+def encode(value, arrays, keep=None):
+    """Turn a value into JSON-able data, appending arrays to `arrays`.
+
+    `keep(value) -> name` stores a value that cannot cross and returns its handle name; without it such a
+    value is reported as bad.
+    """
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if t is int:
+        return value if abs(value) < 2 ** 63 else {"__bad__": "integer too large"}
+    if t is float:
+        return _float(value)
+    if t is np.ndarray:
+        if value.dtype.hasobject or value.dtype.kind not in "biufc":
+            return {"__bad__": "array of dtype %s" % value.dtype}
+        arrays.append(value)
+        return {"__nd__": len(arrays) - 1}
+    if isinstance(value, np.generic) and t.__module__ == "numpy" and value.dtype.kind in "biuf":
+        v = value.item()
+        return {"__np__": value.dtype.str, "v": _float(v) if isinstance(v, float) else v}
+    if t is tuple:
+        return {"__tuple__": [encode(v, arrays, keep) for v in value]}
+    if t is list:
+        return [encode(v, arrays, keep) for v in value]
+    if t is dict:
+        items = []
+        for k, v in value.items():
+            if type(k) not in (str, int, float, bool) and not isinstance(k, np.integer):
+                return _keep_or_bad(value, keep)
+            items.append([encode(k, arrays, keep), encode(v, arrays, keep)])
+        return {"__dict__": items}
+    if isinstance(value, np.ndarray):
+        return {"__bad__": "an ndarray subclass (%s); return a plain numpy array" % t.__name__}
+    if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter"):
+        arr = value.detach().cpu().numpy()
+        arrays.append(np.ascontiguousarray(arr))
+        return {"__tensor__": len(arrays) - 1}
+    return _keep_or_bad(value, keep)
+
+
+def _keep_or_bad(value, keep):
+    if keep is None:
+        return {"__bad__": "a value of type %s" % type(value).__name__}
+    return {"__handle__": keep(value), "type": type(value).__name__}
+
+
+def decode(data, arrays, resolve=None):
+    """Inverse of encode. `resolve(name, item)` turns a __ref__/__handle__ marker into a value."""
+    if isinstance(data, list):
+        return [decode(v, arrays, resolve) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "__nd__" in data:
+        return arrays[data["__nd__"]]
+    if "__tuple__" in data:
+        return tuple(decode(v, arrays, resolve) for v in data["__tuple__"])
+    if "__dict__" in data:
+        return {decode(k, arrays, resolve): decode(v, arrays, resolve) for k, v in data["__dict__"]}
+    if "__np__" in data:
+        return np.dtype(data["__np__"]).type(decode(data["v"], arrays, resolve))
+    if "__float__" in data:
+        return float(data["__float__"])
+    if "__tensor__" in data:
+        return TensorValue(arrays[data["__tensor__"]])
+    if "__ref__" in data or "__handle__" in data:
+        if resolve is None:
+            return Handle(data.get("__handle__"), data.get("type", "?"))
+        return resolve(data.get("__ref__", data.get("__handle__")), data.get("item", []))
+    if "__bad__" in data:
+        return BadValue(str(data["__bad__"]))
+    raise ValueError("unknown marker in message: %r" % sorted(data)[:3])
+
+
+class LazyRef:
+    """A reference to a stored value, resolved when its step runs (earlier steps create it)."""
+
+    def __init__(self, name, item):
+        self.name, self.item = name, item
+
+
+def decode_steps(steps, arrays):
+    """Decode the value-carrying fields of plan steps (the steps themselves are plain dicts)."""
+    out = []
+    for step in steps:
+        step = dict(step)
+        for key in ("value", "args", "kwargs"):
+            if key in step:
+                step[key] = decode(step[key], arrays, LazyRef)
+        out.append(step)
+    return out
+
+
+def materialize(value, ref):
+    if isinstance(value, LazyRef):
+        return ref(value.name, value.item)
+    if type(value) is list:
+        return [materialize(v, ref) for v in value]
+    if type(value) is tuple:
+        return tuple(materialize(v, ref) for v in value)
+    if type(value) is dict:
+        return {k: materialize(v, ref) for k, v in value.items()}
+    return value
+
+
+class BadValue:
+    """A value the worker could not send (the parent reports it as a wrong type)."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __repr__(self):
+        return self.reason
+
+
+class TensorValue:
+    """A torch tensor's data, sent as an array."""
+
+    def __init__(self, array):
+        self.array = array
+
+
+def pack(obj, arrays):
+    head = json.dumps(obj).encode()
+    parts = [struct.pack(">I", len(head)), head]
+    for a in arrays:
+        buf = io.BytesIO()
+        np.save(buf, a, allow_pickle=False)
+        b = buf.getvalue()
+        parts += [struct.pack(">Q", len(b)), b]
+    body = b"".join(parts)
+    return struct.pack(">Q", len(body)) + body
+
+
+def unpack(body):
+    (n,) = struct.unpack(">I", body[:4])
+    obj = json.loads(body[4:4 + n])
+    arrays, pos = [], 4 + n
+    while pos < len(body):
+        (m,) = struct.unpack(">Q", body[pos:pos + 8])
+        arrays.append(np.load(io.BytesIO(body[pos + 8:pos + 8 + m]), allow_pickle=False))
+        pos += 8 + m
+    return obj, arrays
+
+
+# ---------------------------------------------------------------- call plans
+
+def execute_plan(steps, store, resolve_symbol):
+    """Run the steps of a call plan against `store` (name -> value).
+
+    A step is {"let": name, "value": v} or {"call": symbol, "on": name?, "args": [...], "kwargs": {...},
+    "as": name?, "repeat": n?}. Symbols are resolved by `resolve_symbol(name, module)`; with "on" the call
+    is a method of the stored object. Returns the index of the failing step and the exception, or None.
+    """
+
+    def ref(name, item):
+        value = store[name]
+        for i in item:
+            value = value[i]
+        return value
+
+    for i, step in enumerate(steps):
+        try:
+            if "let" in step:
+                store[step["let"]] = materialize(step["value"], ref)
+                continue
+            if "on" in step:
+                fn = getattr(ref(step["on"], []), step["call"])
+            else:
+                fn = resolve_symbol(step["call"], step.get("module"))
+            args = materialize(step.get("args", []), ref)
+            kwargs = materialize(step.get("kwargs", {}), ref)
+            result = None
+            for _ in range(step.get("repeat", 1)):
+                result = fn(*args, **kwargs)
+            if "as" in step:
+                store[step["as"]] = result
+        except BaseException as exc:  # noqa: B902 - student code may raise anything, SystemExit included
+            return i, exc
+    return None
+
+
+def describe_exception(exc, student_root=None):
+    """One line for the student, plus the student-code frames of the traceback."""
+    lines = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if student_root is None or frame.filename.startswith(student_root):
+            name = frame.filename[len(student_root):].lstrip("/") if student_root else frame.filename
+            lines.append('  File "%s", line %d, in %s: %s' % (name, frame.lineno, frame.name,
+                                                            (frame.line or "").strip()))
+    message = "%s: %s" % (type(exc).__name__, str(exc)[:500])
+    return {"type": type(exc).__name__, "message": message, "frames": lines[-6:]}
+
+
+# ---------------------------------------------------------------- the worker process
+
+BLOCKED = ("grader", "reference")
+
+
+class _Blocker:
+    """Refuse to import the grader and the reference from student code (L0: bypassable; L2 hides them)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError("importing %r is not allowed in a submission" % name)
+        return None
+
+
+class _Worker:
+    def __init__(self, req, resp):
+        self.req, self.resp = req, resp
+        self.store, self.root, self.modules = {}, None, {}
+        self.handles = 0
+
+    def keep(self, value):
+        self.handles += 1
+        name = "_h%d" % self.handles
+        self.store[name] = value
+        return name
+
+    def resolve_symbol(self, name, module):
+        import importlib
+        if module is None:
+            raise NameError("no module given for %r" % name)
+        mod = importlib.import_module(module)
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def handle(self, msg, arrays):
+        op = msg.get("op")
+        if op == "load":
+            self.root = msg["root"]
+            sys.path[:0] = msg["paths"]
+            return {"ok": True}, []
+        if op == "drop":
+            for name in msg["names"]:
+                self.store.pop(name, None)
+            return {"ok": True}, []
+        if op == "plan":
+            steps = decode_steps(msg["steps"], arrays)
+            t0 = time.perf_counter()
+            failed = execute_plan(steps, self.store, self.resolve_symbol)
+            elapsed = time.perf_counter() - t0
+            if failed is not None:
+                i, exc = failed
+                return {"error": dict(describe_exception(exc, self.root), step=i), "elapsed": elapsed}, []
+            out = []
+            try:
+                values = [self.ref(r["__ref__"], r.get("item", [])) for r in msg.get("returns", [])]
+                encoded = [encode(v, out, self.keep) for v in values]
+            except BaseException as exc:  # a hostile __eq__ or property may raise while encoding
+                return {"error": dict(describe_exception(exc, self.root), step=-1), "elapsed": elapsed}, []
+            return {"values": encoded, "elapsed": elapsed}, out
+        return {"error": {"type": "ProtocolError", "message": "unknown op %r" % op, "frames": []}}, []
+
+    def ref(self, name, item):
+        value = self.store[name]
+        for i in item:
+            value = value[i]
+        return value
+
+    def read_exact(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = os.read(self.req, n - len(buf))
+            if not chunk:
+                raise EOFError
+            buf += chunk
+        return buf
+
+    def serve(self):
+        while True:
+            try:
+                (n,) = struct.unpack(">Q", self.read_exact(8))
+            except EOFError:
+                return
+            if n > MAX_FRAME:
+                return
+            try:
+                msg, arrays = unpack(self.read_exact(n))
+                reply, out = self.handle(msg, arrays)
+            except EOFError:
+                return
+            except Exception as exc:  # a malformed request: answer, never die silently
+                reply, out = {"error": {"type": "ProtocolError", "message": repr(exc)[:300], "frames": [],
+                                        "step": -2}}, []
+            frame = pack(reply, out)
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(self.resp, view):]
+
+
+def main():
+    req, resp = int(sys.argv[1]), int(sys.argv[2])
+    sys.meta_path.insert(0, _Blocker())
+    for name in list(sys.modules):
+        if name.split(".")[0] in BLOCKED:
+            del sys.modules[name]
+    sys.setrecursionlimit(10000)
+    _Worker(req, resp).serve()
+
+
+if __name__ == "__main__":
+    main()

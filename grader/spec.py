@@ -1,0 +1,96 @@
+"""What is graded: an assignment is data — its symbols, where the reference lives, and a list of checks.
+
+Each suite in `grader/suites/<name>.py` defines `ASSIGNMENT = Assignment(...)`; `assignments()` finds them.
+"""
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+
+VISIBLE, HIDDEN = "visible", "hidden"
+
+
+@dataclass
+class Check:
+    """One graded test. Subclasses (grader/checks) implement `run(ctx)`: return a message or raise Fail."""
+    name: str
+    points: float
+    symbols: tuple = ()            # the student symbols this check needs
+    visibility: str = VISIBLE
+    description: str = ""
+    kind: str = "check"
+    requires: tuple = ()           # names of checks that must pass first (static and speed checks of a stub
+                                   # would otherwise pass on a function that does nothing)
+
+    def run(self, ctx):
+        raise NotImplementedError
+
+
+@dataclass
+class Assignment:
+    name: str
+    title: str
+    symbols: dict                  # symbol -> module names it is expected in (hints), e.g. ("linear_svm",)
+    checks: list
+    reference_modules: tuple = ()  # modules of reference/<name>/ that hold the symbols
+    settings: object = None        # callable(course, reference namespace modules) applying course settings
+    needs_torch: bool = False
+    description: str = ""
+    memory_mb: int | None = None   # RLIMIT_AS for this assignment's worker (torch needs more)
+
+    @property
+    def max_score(self):
+        return sum(c.points for c in self.checks)
+
+    def check(self, name):
+        return next(c for c in self.checks if c.name == name)
+
+    def reference(self, course):
+        """{symbol: reference object}, with the course's settings applied to the reference modules."""
+        modules = [importlib.import_module("reference.%s.%s" % (self.name, m)) for m in self.reference_modules]
+        if self.settings:
+            self.settings(course, modules)
+        table = {}
+        for symbol in self.symbols:
+            for mod in modules:
+                if hasattr(mod, symbol):
+                    table[symbol] = getattr(mod, symbol)
+                    break
+            else:
+                raise LookupError("reference for %s.%s not found" % (self.name, symbol))
+        return table
+
+
+def assignments():
+    """All assignments, in course order."""
+    from . import suites
+    found = []
+    for info in pkgutil.iter_modules(suites.__path__):
+        module = importlib.import_module("grader.suites." + info.name)
+        if hasattr(module, "ASSIGNMENT"):
+            found.append(module.ASSIGNMENT)
+    order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
+             "inception", "densenet", "resnet", "analytic"]
+    return sorted(found, key=lambda a: (order.index(a.name) if a.name in order else len(order), a.name))
+
+
+def get(name):
+    for a in assignments():
+        if a.name == name:
+            return a
+    raise KeyError(name)
+
+
+@dataclass
+class Outcome:
+    check: Check
+    assignment: str
+    score: float
+    status: str                    # passed | failed | error
+    output: str
+    seconds: float = 0.0
+    category: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def max_score(self):
+        return self.check.points

@@ -1,0 +1,250 @@
+"""Every submission form, turned into one directory of .py files plus an index of what they define.
+
+Forms: a .py file, a folder (any layout, the CS231n package `cs231n/...` included), a .zip of either, and a
+.ipynb notebook (its code cells become a module). Nothing here executes student code: the index is built
+from the source text with `ast`, in the trusted parent.
+"""
+import ast
+import os
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+
+MAX_FILE = 2 * 1024 * 1024          # bytes per source file
+MAX_TOTAL = 64 * 1024 * 1024        # bytes unpacked per submission
+MAX_FILES = 2000
+SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", "node_modules", ".venv", "venv"}
+SKIP_FILES = re.compile(r"^(setup|conftest)\.py$|^test_.*\.py$|^.*_test\.py$")
+
+
+class SubmissionError(Exception):
+    """The submission cannot be read at all (the message is for the student)."""
+
+
+@dataclass
+class SourceFile:
+    path: str              # relative to the submission root
+    module: str            # dotted module name for the worker
+    tree: ast.AST | None
+    problem: str | None = None   # why it could not be parsed, written for the student
+    defines: dict = field(default_factory=dict)   # top-level name -> ast node (def, class or assignment)
+
+
+@dataclass
+class Submission:
+    root: str                       # a directory the worker imports from
+    files: list
+    notes: list = field(default_factory=list)  # things the student should know about the submission
+
+    def find(self, symbol, hints=()):
+        """The module that defines top-level `symbol`, preferring modules whose name matches a hint.
+
+        Returns (SourceFile or None, explanation when not found)."""
+        found = [f for f in self.files if symbol in f.defines]
+        if found:
+            def rank(f):
+                last = f.module.rsplit(".", 1)[-1]
+                return (0 if last in hints else 1, f.module.count("."), f.path)
+            # Within one file the last definition wins (as Python does); across files prefer the hint.
+            return sorted(found, key=rank)[0], None
+        broken = [f for f in self.files if f.problem]
+        why = "no top-level function or class named `%s` was found in %s" % (
+            symbol, ", ".join(f.path for f in self.files if not f.problem) or "any readable file")
+        if broken:
+            why += "; these files could not be read: " + "; ".join("%s: %s" % (f.path, f.problem) for f in broken)
+        return None, why
+
+    def definition(self, symbol, hints=()):
+        """The AST node of `symbol`, or of `Class.method`."""
+        head, _, method = symbol.partition(".")
+        src, _ = self.find(head, hints)
+        if src is None:
+            return None, None
+        node = src.defines[head]
+        if method:
+            if not isinstance(node, ast.ClassDef):
+                return src, None
+            node = next((n for n in reversed(node.body)
+                         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method), None)
+        return src, node
+
+
+def prepare(path, dest):
+    """Copy or unpack the submission at `path` into the fresh directory `dest` and index it."""
+    path = os.path.abspath(path)
+    os.makedirs(dest, exist_ok=True)
+    notes = []
+    if os.path.isdir(path):
+        _copy_tree(path, dest)
+    elif not os.path.exists(path):
+        raise SubmissionError("no such file or folder: %s" % path)
+    elif path.endswith(".zip"):
+        _unzip(path, dest, notes)
+    elif path.endswith(".py"):
+        _copy_file(path, os.path.join(dest, os.path.basename(path)))
+    elif path.endswith(".ipynb"):
+        from .notebook import notebook_to_module
+        source, nb_notes = notebook_to_module(path)
+        notes += nb_notes
+        name = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0]) or "notebook"
+        with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
+            f.write(source)
+    else:
+        raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip or a .ipynb notebook"
+                              % os.path.basename(path))
+    root = _single_wrapper(dest)
+    files = index(root)
+    if not files:
+        raise SubmissionError("the submission contains no Python files")
+    return Submission(root=root, files=files, notes=notes)
+
+
+def _copy_file(src, dst):
+    if os.path.getsize(src) > MAX_FILE:
+        raise SubmissionError("%s is larger than %d MiB" % (os.path.basename(src), MAX_FILE >> 20))
+    shutil.copyfile(src, dst)
+
+
+def _copy_tree(src, dest):
+    total = count = 0
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                       and not os.path.islink(os.path.join(dirpath, d))]
+        rel = os.path.relpath(dirpath, src)
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if not name.endswith((".py", ".ipynb")) or os.path.islink(full):
+                continue
+            count += 1
+            total += os.path.getsize(full)
+            if count > MAX_FILES or total > MAX_TOTAL:
+                raise SubmissionError("the submission is too large (more than %d files or %d MiB of code)"
+                                      % (MAX_FILES, MAX_TOTAL >> 20))
+            os.makedirs(os.path.join(dest, rel), exist_ok=True)
+            _copy_file(full, os.path.join(dest, rel, name))
+    _notebooks_to_modules(dest)
+
+
+def _unzip(path, dest, notes):
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SubmissionError("the .zip file could not be opened (%s)" % exc)
+    total = 0
+    with zf:
+        members = zf.infolist()
+        if len(members) > MAX_FILES:
+            raise SubmissionError("the .zip has more than %d entries" % MAX_FILES)
+        for info in members:
+            name = info.filename.replace("\\", "/")
+            parts = [p for p in name.split("/") if p not in ("", ".")]
+            if not parts or info.is_dir():
+                continue
+            if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
+                notes.append("skipped %r in the .zip: its path points outside the submission" % name)
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                notes.append("skipped %r in the .zip: symbolic links are not followed" % name)
+                continue
+            if any(p in SKIP_DIRS or p.startswith(".") for p in parts[:-1]) or \
+                    not parts[-1].endswith((".py", ".ipynb")):
+                continue
+            total += info.file_size
+            if info.file_size > MAX_FILE or total > MAX_TOTAL:
+                raise SubmissionError("the .zip unpacks to more than the allowed size "
+                                      "(%d MiB per file, %d MiB in all)" % (MAX_FILE >> 20, MAX_TOTAL >> 20))
+            target = os.path.join(dest, *parts)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as out:
+                data = src.read(MAX_FILE + 1)   # the header's size may lie: never trust it alone
+                if len(data) > MAX_FILE:
+                    raise SubmissionError("%s in the .zip is larger than %d MiB" % (name, MAX_FILE >> 20))
+                out.write(data)
+    _notebooks_to_modules(dest)
+
+
+def _notebooks_to_modules(dest):
+    for dirpath, _, filenames in os.walk(dest):
+        for name in filenames:
+            if name.endswith(".ipynb"):
+                from .notebook import notebook_to_module
+                nb = os.path.join(dirpath, name)
+                target = os.path.splitext(nb)[0] + ".py"
+                if not os.path.exists(target):
+                    source, _ = notebook_to_module(nb)
+                    with open(target, "w", encoding="utf-8") as f:
+                        f.write(source)
+                os.remove(nb)
+
+
+def _single_wrapper(dest):
+    """A zip often holds one folder (`submission/...`): grade inside it, unless it is a package."""
+    entries = [e for e in os.listdir(dest) if not e.startswith(".")]
+    if len(entries) == 1:
+        inner = os.path.join(dest, entries[0])
+        if os.path.isdir(inner) and not os.path.exists(os.path.join(inner, "__init__.py")):
+            return _single_wrapper(inner)
+    return dest
+
+
+def index(root):
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".py") or SKIP_FILES.match(name):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root)
+            module = rel[:-3].replace(os.sep, ".")
+            if module.endswith(".__init__"):
+                module = module[: -len(".__init__")]
+            if not all(p.isidentifier() for p in module.split(".")):
+                continue
+            files.append(parse_source(full, rel, module))
+    return files
+
+
+PY2_HINTS = [
+    (re.compile(r"^\s*print\s+[^\s(=]", re.M), "a Python 2 print statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.M), "a Python 2 `except X, e:`"),
+    (re.compile(r"^\s*exec\s+[\"'\w]", re.M), "a Python 2 exec statement"),
+    (re.compile(r"\bur[\"']"), "a Python 2 ur'' string"),
+]
+
+
+def parse_source(full, rel, module):
+    with open(full, "rb") as f:
+        raw = f.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    try:
+        tree = ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        return SourceFile(rel, module, None, problem=_syntax_problem(exc, text))
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
+    defines = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defines[node.name] = node
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    defines[target.id] = node
+    return SourceFile(rel, module, tree, defines=defines)
+
+
+def _syntax_problem(exc, text):
+    where = "line %s" % exc.lineno
+    for pattern, what in PY2_HINTS:
+        m = pattern.search(text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            return ("this looks like Python 2 code (%s on line %d); the grader runs Python 3: use print(...), "
+                    "range instead of xrange, `except X as e`" % (what, line))
+    return "syntax error on %s: %s" % (where, exc.msg)
