@@ -1,0 +1,34 @@
+"""Grading helpers for the project's tests."""
+import os
+import shutil
+
+from grader.course import Course
+from grader.run import grade
+from grader.sandbox.client import Limits
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE = os.path.join(ROOT, "reference")
+STUBS = os.path.join(ROOT, "assignments")
+
+FAST_LIMITS = Limits(call_timeout=2.0, budget=6.0, start_timeout=20.0)
+
+
+def outcomes(path, assignment, course=None):
+    """{check name: Outcome} for one assignment."""
+    report = grade(path, [assignment], course or Course())
+    return {o.check.name: o for o in report.outcomes}, report
+
+
+def mutant(tmp_path, assignment, file, old, new):
+    """A copy of the reference of `assignment` with one textual change (which must apply)."""
+    dest = tmp_path / assignment
+    shutil.copytree(os.path.join(REFERENCE, assignment), dest)
+    target = dest / file
+    source = target.read_text()
+    assert source.count(old) >= 1, "mutant does not apply: %r not in %s" % (old, file)
+    target.write_text(source.replace(old, new))
+    return str(dest)
+
+
+def failed(result):
+    return sorted(name for name, o in result.items() if o.status != "passed")
