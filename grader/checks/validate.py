@@ -43,6 +43,8 @@ def as_scalar(value, label):
     """A real number from an int, float, numpy scalar or 0-d array; anything else fails."""
     if isinstance(value, (bool, np.bool_)):
         raise Fail("%s should be a number, got a bool" % label, "wrong type")
+    if isinstance(value, np.floating) and type(value) not in FLOAT_DTYPES:
+        raise Fail("%s has dtype %s; use float32 or float64" % (label, value.dtype), "wrong dtype")
     if isinstance(value, numbers.Real):
         return float(value)
     if type(value) is np.ndarray and value.shape == () and value.dtype.kind in "iuf":
@@ -60,7 +62,7 @@ def check_value(student, expected, label, tol, hints=None, exact=False):
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
         s = as_scalar(student, label)
         if not np.isfinite(s):
-            raise Fail("%s is %s" % (label, s), "not finite",
+            raise Fail("%s is %s" % (label, "NaN (not a number)" if s != s else s), "not finite",
                        hint="overflow or division by zero somewhere (e.g. exp of large scores)")
         err = rel_error(s, float(expected))
         if err > tol:
