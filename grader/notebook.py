@@ -72,10 +72,33 @@ def definitions_of(source):
     kept, dropped = [], 0
     lines = source.splitlines()
     for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                             ast.Assign, ast.AnnAssign)):
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                or (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+                    and is_plain(node.value)):
             start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             kept.append("\n".join(lines[start - 1:node.end_lineno]))
         else:
             dropped += 1
     return "\n".join(kept), dropped
+
+
+PLAIN_CALLS = {"np.array", "np.asarray", "np.zeros", "np.ones", "np.arange", "np.linspace", "np.eye", "np.full",
+               "np.float32", "np.float64", "np.int64", "float", "int", "str", "bool", "dict", "list", "tuple",
+               "set", "frozenset", "range", "numpy.array", "numpy.zeros", "numpy.ones"}
+
+
+def is_plain(value):
+    """A constant-like value (literals, names, arithmetic, a few constructors): safe and cheap to re-run.
+    Anything that calls the student's functions or loads data is an experiment, not a definition."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            func = node.func
+            parts = []
+            while isinstance(func, ast.Attribute):
+                parts.append(func.attr)
+                func = func.value
+            if not isinstance(func, ast.Name) or ".".join([func.id] + parts[::-1]) not in PLAIN_CALLS:
+                return False
+        elif isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+    return True

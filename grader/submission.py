@@ -77,7 +77,11 @@ def prepare(path, dest):
     os.makedirs(dest, exist_ok=True)
     notes = []
     if os.path.isdir(path):
-        _copy_tree(path, dest)
+        if os.path.exists(os.path.join(path, "__init__.py")):
+            # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
+            _copy_tree(path, os.path.join(dest, os.path.basename(path.rstrip(os.sep))))
+        else:
+            _copy_tree(path, dest)
     elif not os.path.exists(path):
         raise SubmissionError("no such file or folder: %s" % path)
     elif path.endswith(".zip"):
