@@ -1,0 +1,1 @@
+"""Reference solution of the conv_pool assignment (CS231n naive conv/pool layers and a fast conv)."""

@@ -1,0 +1,1 @@
+"""Reference solution of the dilation assignment (Kronecker-dilated kernels, dilated conv, size formulas)."""
