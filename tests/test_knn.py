@@ -1,7 +1,7 @@
 """Mutants of the kNN reference: each realistic bug loses points at the check meant to catch it."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 from grader.suites.knn import DRAWN, make_case
 from helpers import failed, mutant, outcomes

@@ -1,7 +1,7 @@
 """Mutants of the linear classifier reference: each realistic bug loses points at the check meant to catch it."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 from grader.course import Course
 from grader.suites.linear_classifiers import ASSIGNMENT, DRAWN, make_case
