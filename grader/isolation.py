@@ -11,7 +11,7 @@ class Isolation:
     def describe(self):
         return {"layers": list(self.layers), "details": dict(self.details)}
 
-    def sandbox_args(self, root, workdir):
+    def sandbox_args(self, root, workdir, slot=0):
         return {}
 
 

@@ -33,7 +33,8 @@ def select(submission, names):
     return found or every
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None):
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
+    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each)."""
     course = course or Course()
     from .isolation import probe
     isolation = isolation or probe()
@@ -48,14 +49,15 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None):
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
         for assignment in select(submission, names):
-            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes)
+            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
+                                         slot)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
                   isolation=isolation.describe(), seconds=time.monotonic() - started)
 
 
-def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes):
+def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0):
     checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
     if submission is None:
         return [spec.Outcome(c, assignment.name, 0.0, "failed", notes[-1], category="unreadable submission")
@@ -66,7 +68,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
     if assignment.memory_mb and assignment.memory_mb > limits.memory_mb:
         from dataclasses import replace
         limits = replace(limits, memory_mb=assignment.memory_mb)
-    sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir))
+    sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = LocalRunner(assignment.reference(course).__getitem__)
     ctx = Context(assignment, submission, sandbox, reference, course)
     outcomes, passed = [], set()
