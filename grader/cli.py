@@ -7,24 +7,9 @@
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
 """
 import argparse
-import os
 import sys
-import tempfile
 
-
-def atomic_write(path, text):
-    """Write the whole file or nothing: a reader never sees a partial result."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+from .util import atomic_write
 
 
 def cmd_list(args):
