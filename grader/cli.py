@@ -3,6 +3,9 @@
     dlgrader list                                   assignments, checks, points, visibility
     dlgrader grade PATH [-a NAME]... [--format text|json|gradescope] [-o FILE]
     dlgrader check [NAME] [--path DIR]              the student's self-check: public checks only
+    dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N] [--id-pattern RE] [--force]
+    dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
+    dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
 
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
 """
@@ -65,6 +68,59 @@ def cmd_check(args):
     return 0
 
 
+def cmd_batch(args):
+    from .batch.inputs import InputError
+    from .batch.pool import PoolError
+    from .batch.progress import Progress, say
+    from .batch.run import BatchError, parse_shard, run_batch
+    try:
+        shard = parse_shard(args.shard) if args.shard else None
+        if args.jobs is not None and args.jobs < 1:
+            raise BatchError("-j wants a positive number of processes")
+        outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
+                            shard=shard, id_pattern=args.id_pattern, course_path=args.course, force=args.force,
+                            retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress())
+    except (BatchError, InputError, PoolError) as exc:
+        print("dlgrader batch: %s" % exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dlgrader batch: interrupted; what was graded is kept: rerun with --resume", file=sys.stderr)
+        return 130
+    say("%d student(s): %d graded now, %d already graded, %d not graded (errors/timeouts), in %.1f s -> %s"
+        % (outcome.students, outcome.graded_now, outcome.already, len(outcome.problems), outcome.seconds,
+           args.output))
+    for student, status, why in outcome.problems:
+        say("  %s: %s: %s" % (student, status, why.splitlines()[0]))
+    return 0
+
+
+def cmd_merge(args):
+    from .batch.run import BatchError, merge
+    try:
+        missing = merge(args.outdirs, args.output, force=args.force)
+    except BatchError as exc:
+        print("dlgrader merge: %s" % exc, file=sys.stderr)
+        return 2
+    if missing:
+        print("dlgrader merge: %d student(s) have no result yet (status `missing` in grades.csv): resume their "
+              "shard, then merge again" % missing, file=sys.stderr)
+        return 1
+    print("merged %d folder(s) -> %s" % (len(args.outdirs), args.output), file=sys.stderr)
+    return 0
+
+
+def cmd_gradescope(args):
+    from .bundle import BundleError, build_gradescope
+    try:
+        names = build_gradescope(args.output, args.assignment or (), course_path=args.course)
+    except BundleError as exc:
+        print("dlgrader gradescope: %s" % exc, file=sys.stderr)
+        return 2
+    print("wrote %s (assignments: %s); upload it as the autograder of a Gradescope programming assignment"
+          % (args.output, ", ".join(names)), file=sys.stderr)
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.")
     p.add_argument("--version", action="version", version="dlgrader " + __import__("grader").__version__)
@@ -82,6 +138,33 @@ def parser():
     c.add_argument("--path", default=".", help="your work: a folder, file, .zip or .ipynb (default: .)")
     c.add_argument("--course", help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check)
+    b = sub.add_parser("batch", help="grade a whole class: a folder, a .zip, a Canvas or Gradescope export")
+    b.add_argument("input", help="folder or .zip: one sub-folder, .py, .ipynb or .zip per student")
+    b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="results, reports and gradebook go here")
+    b.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable; "
+                                                               "default: every assignment)")
+    b.add_argument("-j", "--jobs", type=int, help="grading processes in parallel (default: the number of cores)")
+    b.add_argument("--resume", action="store_true", help="grade only the students without a result in OUTDIR")
+    b.add_argument("--retry-errors", action="store_true", help="with --resume: grade errored/timed-out ones again")
+    b.add_argument("--shard", metavar="I/N", help="grade only slice I of N (1-based; stable hash of the id)")
+    b.add_argument("--id-pattern", metavar="REGEX", help="student id from each entry's name: group `id`, "
+                                                          "else group 1, else the whole match")
+    b.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    b.add_argument("--force", action="store_true", help="start OUTDIR again; with --resume: resume even if "
+                                                        "the grader version or course settings changed")
+    b.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: from the "
+                                                 "course limits)")
+    b.set_defaults(func=cmd_batch)
+    m = sub.add_parser("merge", help="join batch OUTDIRs (shards) into one gradebook")
+    m.add_argument("outdirs", nargs="+", metavar="OUTDIR")
+    m.add_argument("-o", "--output", required=True, metavar="OUT")
+    m.add_argument("--force", action="store_true", help="merge despite different versions or missing shards")
+    m.set_defaults(func=cmd_merge)
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder .zip")
+    gs.add_argument("-o", "--output", required=True, help="the .zip to write (e.g. autograder.zip)")
+    gs.add_argument("-a", "--assignment", action="append", help="assignment(s) it grades (default: every one)")
+    gs.add_argument("--course", help="course settings (TOML) to bundle; default $DLGRADER_COURSE")
+    gs.set_defaults(func=cmd_gradescope)
     return p
 
 

@@ -1,0 +1,65 @@
+"""One grading process of a batch (trusted): it calls grader.run.grade(), which runs student code only in
+sandboxed workers. It never imports student code, so a pool of these is safe.
+
+    python -m grader.batch.child SLOT        started by grader.batch.pool; speaks JSON lines
+
+stdin:  {"course": path or null, "names": [...], "outdir": dir}, then one job per line (store.job_of)
+stdout: {"ready": true, "pid": ...}, then after each job, once its result file is written:
+        {"slug": ..., "status": ..., "score": ..., "max_score": ..., "seconds": ...}
+Anything else this process prints goes to stderr (the batch's log file), never into the protocol.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    slot = int(argv[0])
+    proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def send(msg):
+        proto.write(json.dumps(msg) + "\n")
+
+    from ..course import Course
+    from ..isolation import probe
+    from .store import Outdir
+
+    setup = json.loads(sys.stdin.readline())
+    course = Course.load(setup["course"]) if setup.get("course") else Course()
+    isolation = probe()
+    store = Outdir(setup["outdir"])
+    names = setup["names"]
+    send({"ready": True, "pid": os.getpid(), "slot": slot})
+    for line in sys.stdin:
+        job = json.loads(line)
+        record = grade_job(job, names, course, isolation, slot, setup.get("max_scores", {}))
+        store.write_result(record)
+        send({"slug": job["slug"], "status": record["status"], "score": record["score"],
+              "max_score": record["max_score"], "seconds": record["seconds"]})
+    return 0
+
+
+def grade_job(job, names, course, isolation, slot, max_scores):
+    from ..run import grade
+    from .store import error_record, make_record
+    t0 = time.monotonic()
+    try:
+        report = grade(job["path"], names, course, isolation=isolation, slot=slot)
+    except Exception as exc:   # a bug in the grader, not in the submission: record it, keep going
+        message = "internal grader error (%s: %s)\n%s" % (type(exc).__name__, exc, traceback.format_exc(limit=6))
+        record = error_record(job, message, "error", max_scores)
+        record["seconds"] = round(time.monotonic() - t0, 3)
+        return record
+    return make_record(job, report, names)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
