@@ -1,7 +1,7 @@
 """The `dlgrader` command.
 
     dlgrader list                                   assignments, checks, points, visibility
-    dlgrader grade PATH [-a NAME]... [--format text|json|gradescope] [-o FILE]
+    dlgrader grade PATH [-a NAME]... [--format text|json|gradescope|classroom] [-o FILE]
     dlgrader check [NAME] [--path DIR]              the student's self-check: public checks only
     dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N] [--id-pattern RE] [--force]
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
@@ -41,7 +41,8 @@ def cmd_grade(args):
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
-    text = {"text": report.to_text, "json": report.to_json, "gradescope": report.to_gradescope}[args.format]()
+    text = {"text": report.to_text, "json": report.to_json, "gradescope": report.to_gradescope,
+            "classroom": report.to_classroom}[args.format]()
     if args.output:
         atomic_write(args.output, text)
         if args.format != "text":
@@ -129,7 +130,8 @@ def parser():
     g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)")
     g.add_argument("path")
     g.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable)")
-    g.add_argument("--format", choices=("text", "json", "gradescope"), default="text")
+    g.add_argument("--format", choices=("text", "json", "gradescope", "classroom"), default="text",
+                   help="classroom: GitHub Classroom autograding result (version 3, for the grading reporter)")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
     g.set_defaults(func=cmd_grade)

@@ -67,6 +67,22 @@ class Report:
             out["output"] = "\n".join(self.notes)
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
+    def to_classroom(self):
+        """GitHub Classroom's autograding result, version 3 (the shape classroom-resources' graders emit and
+        autograding-grading-reporter reads, base64-encoded, from the env var <RUNNER>_RESULTS): the reporter
+        adds up `tests[].score` against the top-level `max_score`, and fails the run when `status` is fail."""
+        status = {"passed": "pass", "failed": "fail", "error": "error"}
+        tests = [{"name": "%s: %s" % (o.assignment, o.check.name), "status": status[o.status], "score": o.score,
+                  "max_score": o.max_score, "message": o.output if o.status != "passed" else "",
+                  "test_code": "", "filename": "", "line_no": 0, "duration": round(o.seconds, 4)}
+                 for o in self.outcomes]
+        overall = ("error" if any(o.status == "error" for o in self.outcomes) else
+                   "pass" if all(o.status == "passed" for o in self.outcomes) else "fail")
+        out = {"version": 3, "status": overall, "max_score": self.max_score, "tests": tests}
+        if self.notes:
+            out["message"] = "\n".join(self.notes)
+        return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
     def to_text(self, color=False):
         lines = []
         current = None
