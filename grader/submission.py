@@ -99,6 +99,7 @@ def prepare(path, dest):
         raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip or a .ipynb notebook"
                               % os.path.basename(path))
     root = _single_wrapper(dest)
+    _importable_packages(root)
     files = index(root)
     if not files:
         raise SubmissionError("the submission contains no Python files")
@@ -181,6 +182,20 @@ def _notebooks_to_modules(dest):
                     with open(target, "w", encoding="utf-8") as f:
                         f.write(source)
                 os.remove(nb)
+
+
+def _importable_packages(root):
+    """A package folder named `12345` or `alice-smith` (batch folders are named by student ids) cannot be
+    imported under that name: rename it to an identifier; its relative imports work the same."""
+    for name in sorted(os.listdir(root)):
+        full = os.path.join(root, name)
+        if name.isidentifier() or not os.path.isfile(os.path.join(full, "__init__.py")):
+            continue
+        new = re.sub(r"\W", "_", name)
+        new = new if new.isidentifier() else "_" + new
+        while os.path.exists(os.path.join(root, new)):
+            new += "_"
+        os.rename(full, os.path.join(root, new))
 
 
 def _single_wrapper(dest):
