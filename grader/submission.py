@@ -87,12 +87,12 @@ def prepare(path, dest):
     elif path.endswith(".zip"):
         _unzip(path, dest, notes)
     elif path.endswith(".py"):
-        _copy_file(path, os.path.join(dest, os.path.basename(path)))
+        _copy_file(path, os.path.join(dest, module_name(os.path.basename(path)[:-3]) + ".py"))
     elif path.endswith(".ipynb"):
         from .notebook import notebook_to_module
         source, nb_notes = notebook_to_module(path)
         notes += nb_notes
-        name = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0]) or "notebook"
+        name = module_name(os.path.splitext(os.path.basename(path))[0])
         with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
             f.write(source)
     else:
@@ -184,6 +184,13 @@ def _notebooks_to_modules(dest):
                 os.remove(nb)
 
 
+def module_name(stem):
+    """An importable name for a file or folder named `12345` or `alice-smith` (batch inputs are named by
+    student ids): graded code is found by reading it, so only the name's validity matters."""
+    name = re.sub(r"\W", "_", stem) or "submission"
+    return name if name.isidentifier() else "_" + name
+
+
 def _importable_packages(root):
     """A package folder named `12345` or `alice-smith` (batch folders are named by student ids) cannot be
     imported under that name: rename it to an identifier; its relative imports work the same."""
@@ -191,8 +198,7 @@ def _importable_packages(root):
         full = os.path.join(root, name)
         if name.isidentifier() or not os.path.isfile(os.path.join(full, "__init__.py")):
             continue
-        new = re.sub(r"\W", "_", name)
-        new = new if new.isidentifier() else "_" + new
+        new = module_name(name)
         while os.path.exists(os.path.join(root, new)):
             new += "_"
         os.rename(full, os.path.join(root, new))
