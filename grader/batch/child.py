@@ -23,7 +23,10 @@ def main(argv=None):
     sys.stdout = sys.stderr
 
     def send(msg):
-        proto.write(json.dumps(msg) + "\n")
+        try:
+            proto.write(json.dumps(msg) + "\n")
+        except BrokenPipeError:     # the batch is gone (killed): the result file is written; stop here
+            os._exit(0)
 
     from ..course import Course
     from ..isolation import probe

@@ -92,9 +92,10 @@ def check_failures(graded):
 
 
 def diagnoses(graded, top=25):
-    """The first line of each failure, numbers masked as #, with how often and where it occurred."""
-    lines, where, example = Counter(), {}, {}
+    """The first line of each failure, numbers masked as #: how many students got it, how often, where."""
+    students, times, where, example = Counter(), Counter(), {}, {}
     for r in graded:
+        mine = set()
         for t in _tests(r):
             if t["status"] == "passed" or _blocked(t):
                 continue
@@ -102,11 +103,13 @@ def diagnoses(graded, top=25):
             if not first:
                 continue
             shape = NUMBER.sub("#", first[0])[:200]
-            lines[shape] += 1
+            times[shape] += 1
+            mine.add(shape)
             where.setdefault(shape, set()).add(t["name"])
             example.setdefault(shape, first[0][:200])
-    return [{"line": line, "count": n, "checks": sorted(where[line]), "example": example[line]}
-            for line, n in _most_common(lines)[:top]]
+        students.update(mine)
+    return [{"line": line, "students": n, "occurrences": times[line], "checks": sorted(where[line]),
+             "example": example[line]} for line, n in _most_common(students)[:top]]
 
 
 def problems(records):
@@ -159,11 +162,11 @@ def to_html(s):
                    "<td>%d</td><td>%d</td></tr>" % (e(c["assignment"]), e(c["check"]), e(c["kind"]), e(c["visibility"]),
                                                     c["failed"], c["students"], 100 * c["failure_rate"], c["blocked"],
                                                     c["errors"]))
-    out.append("</table><h2>Most common diagnoses</h2><table><tr><th>count</th><th>first line (numbers as #)"
-               "</th><th>checks</th></tr>")
+    out.append("</table><h2>Most common diagnoses</h2><table><tr><th>students</th><th>times</th>"
+               "<th>first line (numbers as #)</th><th>checks</th></tr>")
     for d in s["diagnoses"]:
-        out.append("<tr><td>%d</td><td>%s</td><td>%s</td></tr>"
-                   % (d["count"], e(d["line"]), e(", ".join(d["checks"]))))
+        out.append("<tr><td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>"
+                   % (d["students"], d["occurrences"], e(d["line"]), e(", ".join(d["checks"]))))
     out.append("</table><h2>Failure categories</h2><table>")
     for c in s["categories"]:
         out.append("<tr><td>%s</td><td>%d</td></tr>" % (e(c["category"]), c["count"]))
