@@ -171,7 +171,7 @@ def test_a_crashed_or_stuck_grading_process_costs_one_submission(tmp_path):
     for name in ("a-ok", "b-crash", "c-hang", "d-ok"):
         (inp / (name + ".py")).write_text("x = 1\n")
     script = os.path.join(ROOT, "tests", "batch_crashing_child.py")
-    outcome = run_batch(str(inp), str(tmp_path / "out"), ["knn"], jobs=2, timeout=8,
+    outcome = run_batch(str(inp), str(tmp_path / "out"), ["knn"], jobs=2, timeout=5,
                         command=lambda slot: [sys.executable, script, str(slot)])
     rows = {r["student"]: r for r in read_csv(str(tmp_path / "out" / "grades.csv"))}
     assert [rows[s]["status"] for s in sorted(rows)] == ["graded", "error", "timeout", "graded"]
