@@ -22,10 +22,14 @@ def child_command(slot):
 
 
 def child_env():
-    """The child imports the very grader this process runs, wherever it was imported from."""
+    """The child imports the very grader this process runs, wherever it was imported from; its numerical
+    libraries use one thread each (N processes share the cores; BLAS threads would fight over them)."""
     import grader
+    from ..sandbox.client import THREAD_VARS
     here = os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))
     env = dict(os.environ)
+    for var in THREAD_VARS:
+        env.setdefault(var, "1")
     env["PYTHONPATH"] = os.pathsep.join([here] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     return env
 
