@@ -210,3 +210,35 @@ def test_canvas_export_zip_end_to_end(tmp_path):
     canvas = list(csv.reader(open(str(tmp_path / "out" / "grades_canvas.csv"))))
     assert canvas[2][:3] == ["wellslane", "334244", ""] and canvas[3][:3] == ["smithbob", "340934", ""]
     assert not (tmp_path / "evil_1_2_x.py").exists() and not (tmp_path / "out" / "evil_1_2_x.py").exists()
+
+
+def _workers():
+    """Live sandboxed workers started from this checkout."""
+    marker = os.path.join(ROOT, "grader", "sandbox", "worker.py").encode()
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    if marker in f.read():
+                        found.add(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to find sandboxed workers")
+def test_a_submission_over_the_batch_timeout_leaves_no_worker_behind(tmp_path):
+    from batch_cases import hostile_source
+    from grader.batch.run import run_batch
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "loops.py").write_text(hostile_source("        while True:\n            pass"))
+    (tmp_path / "course.toml").write_text(COURSE)
+    before = _workers()
+    outcome = run_batch(str(tmp_path / "in"), str(tmp_path / "out"), ["knn"], jobs=1, timeout=2,
+                        course_path=str(tmp_path / "course.toml"))
+    assert [(s, status) for s, status, _ in outcome.problems] == [("loops", "timeout")]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _workers() - before:
+        time.sleep(0.1)
+    assert not _workers() - before, "the sandboxed worker of the stopped grading process is still running"

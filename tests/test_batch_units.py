@@ -100,6 +100,17 @@ def test_plain_folder_zip_input_and_id_pattern(tmp_path):
         discover(str(tmp_path / "missing"), work)
 
 
+def test_a_folder_with_one_student_is_a_class_of_one(tmp_path):
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    (tmp_path / "class" / "alice" / "knn.py").write_text("")
+    found = discover(str(tmp_path / "class"), str(tmp_path / "work"))
+    assert [e.student for e in found.entries] == ["alice"]
+    (tmp_path / "outer" / "assignment_9_export" / "submission_1").mkdir(parents=True)
+    (tmp_path / "outer" / "assignment_9_export" / "submission_metadata.yml").write_text(
+        "submission_1:\n  :submitters:\n  - :name: A\n    :sid: '9'\n")
+    assert [e.student for e in discover(str(tmp_path / "outer"), str(tmp_path / "w2")).entries] == ["9"]
+
+
 def test_slugs_are_safe_and_unique():
     entries = [Entry(s, []) for s in ("Bob", "bob", "a/b", "..", "ok-1")]
     assign_slugs(entries)
@@ -235,3 +246,31 @@ def test_batch_refuses_to_mix_runs_unless_forced(tmp_path):
                       "--course", str(tmp_path / "other.toml"))
     assert forced.returncode == 0 and json.load(open(os.path.join(out, "batch.json")))["forced"] is True
     assert dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "nope").returncode == 2
+
+
+def test_merge_of_an_unfinished_shard_marks_students_missing(tmp_path):
+    a = fake_outdir(str(tmp_path / "a"), ["s1", "s2"], shard=[1, 1])
+    os.remove(os.path.join(a, "results", "s2.json"))
+    assert merge([a], str(tmp_path / "m")) == 1
+    rows = open(str(tmp_path / "m" / "grades.csv")).read().splitlines()
+    assert rows[2] == "s2,,,,,missing"
+    proc = dlgrader("merge", a, "-o", str(tmp_path / "m2"))
+    assert proc.returncode == 1 and "no result yet" in proc.stderr
+
+
+def test_progress_bar_on_a_terminal_and_silent_otherwise():
+    from rich.console import Console
+    from grader.batch.progress import Progress
+    screen = io.StringIO()
+    bar = Progress(console=Console(file=screen, force_terminal=True, width=120))
+    bar.start(2, 3)
+    bar.advance({}, {"score": 22, "max_score": 22, "status": "graded"})
+    bar.advance({}, {"score": 0, "max_score": 22, "status": "timeout"})
+    bar.stop()
+    assert "mean 50% · full marks 1/2 · not graded 1" in screen.getvalue() and "2/2" in screen.getvalue()
+    quiet = io.StringIO()
+    bar = Progress(console=Console(file=quiet))
+    bar.start(1, 0)
+    bar.advance({}, {"score": 1, "max_score": 2, "status": "graded"})
+    bar.stop()
+    assert quiet.getvalue() == ""

@@ -10,6 +10,7 @@ Anything else this process prints goes to stderr (the batch's log file), never i
 """
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -18,6 +19,7 @@ import traceback
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     slot = int(argv[0])
+    signal.signal(signal.SIGTERM, _stop)
     proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -59,6 +61,11 @@ def grade_job(job, names, course, isolation, slot, max_scores):
         record["seconds"] = round(time.monotonic() - t0, 3)
         return record
     return make_record(job, report, names)
+
+
+def _stop(signum, frame):
+    """Stopped by the batch (a timeout, Ctrl-C): unwind, so grade() kills its sandboxed worker on the way."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

@@ -59,12 +59,11 @@ def discover(input_path, workdir, id_pattern=None):
     """The students of `input_path`, sorted by id; `workdir` receives unpacked and staged copies."""
     input_path = os.path.abspath(input_path)
     if os.path.isdir(input_path):
-        root = input_path
+        root = unwrap(input_path, wrappers_only=True)
     elif os.path.isfile(input_path) and input_path.lower().endswith(".zip"):
-        root = extract_once(input_path, os.path.join(workdir, "input"))
+        root = unwrap(extract_once(input_path, os.path.join(workdir, "input")))
     else:
         raise InputError("%s is neither a folder nor a .zip of submissions" % input_path)
-    root = unwrap(root)
     metadata = os.path.join(root, "submission_metadata.yml")
     if os.path.isfile(metadata) and not id_pattern:
         entries, skipped = gradescope_entries(root, metadata)
@@ -238,8 +237,10 @@ def canvas_file_name(name):
 
 
 # ------------------------------------------------------------------ archives
-def unwrap(root):
-    """Descend through folders that are the only entry of their parent (`export/`, `submissions/`)."""
+def unwrap(root, wrappers_only=False):
+    """Descend through folders that are the only entry of their parent (`assignment_1_export/` in a .zip).
+
+    For a folder the TA named, a lone sub-folder is a class of one, unless it holds a Gradescope export."""
     while True:
         entries = [n for n in os.listdir(root) if n not in IGNORED and not n.startswith(".")]
         if len(entries) != 1 or not os.path.isdir(os.path.join(root, entries[0])):
@@ -247,6 +248,8 @@ def unwrap(root):
         inner = os.path.join(root, entries[0])
         if os.path.exists(os.path.join(inner, "__init__.py")):
             return root                # one student's package, not a wrapper
+        if wrappers_only and not os.path.isfile(os.path.join(inner, "submission_metadata.yml")):
+            return root
         root = inner
 
 

@@ -90,8 +90,15 @@ class Child:
             self.proc.kill()
             return self.proc.wait()
 
-    def kill(self):
-        self.proc.kill()
+    def kill(self, grace=2.0):
+        """SIGTERM first: the child unwinds grade(), whose cleanup kills its sandboxed worker (in a session
+        of its own, out of reach of this signal); SIGKILL if it has not exited after `grace` seconds."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                return self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         return self.proc.wait()
 
     def log_tail(self, n=2000):
@@ -153,6 +160,7 @@ def run_jobs(jobs, workers, setup, done, log_dir, timeout=None, command=child_co
                 for msg in messages:
                     if msg.get("ready"):
                         child.ready = True
+                        failures = 0
                     elif child.job is not None and msg.get("slug") == child.job["slug"]:
                         job, child.job = child.job, None
                         done(job, msg, None, None)
@@ -169,7 +177,9 @@ def run_jobs(jobs, workers, setup, done, log_dir, timeout=None, command=child_co
     finally:
         for child in children.values():
             if child.proc.poll() is None:
-                child.kill()
+                child.proc.terminate()
+        for child in children.values():
+            child.kill()
         sel.close()
 
 

@@ -7,14 +7,13 @@
 import hashlib
 import json
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 
 from .. import spec
 from ..course import Course
 from ..report import environment
-from ..util import atomic_write
+from ..util import atomic_write, atomic_write_bytes
 from .inputs import discover, stage_all
 from .pool import run_jobs
 from .store import Outdir, error_record, identity, job_of
@@ -208,14 +207,13 @@ def merge(outdirs, out, force=False):
             owner[e["student"]] = d
             students.append(e)
             src = Outdir(d)
-            if os.path.exists(src.result_path(e["slug"])):
-                for folder, ext in ((src.reports, ".md"), (src.reports, ".html"), (src.results, ".json")):
-                    dest = target.reports if folder == src.reports else target.results
-                    os.makedirs(dest, exist_ok=True)
-                    path = os.path.join(folder, e["slug"] + ext)
+            if os.path.exists(src.result_path(e["slug"])):   # reports first, the result (commit point) last
+                for here, there, ext in ((src.reports, target.reports, ".md"), (src.reports, target.reports, ".html"),
+                                         (src.results, target.results, ".json")):
+                    path = os.path.join(here, e["slug"] + ext)
                     if os.path.exists(path):
-                        shutil.copyfile(path, os.path.join(dest, ".tmp-" + e["slug"] + ext))
-                        os.replace(os.path.join(dest, ".tmp-" + e["slug"] + ext), os.path.join(dest, e["slug"] + ext))
+                        with open(path, "rb") as f:
+                            atomic_write_bytes(os.path.join(there, e["slug"] + ext), f.read())
     merged = {k: first.get(k) for k in MERGE_KEYS}
     merged.update(schema=1, shard=None, id_pattern=first.get("id_pattern"), input=first.get("input"),
                   layout=first.get("layout"), environment=first.get("environment"), isolation=first.get("isolation"),
