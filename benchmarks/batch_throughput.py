@@ -7,11 +7,14 @@ loops, os._exit in calls and at import, syntax errors, Python 2, a broken .zip, 
 with every assignment unless -a is given, under a course file with call_timeout 3 s and budget 10 s (an
 infinite loop costs its budget once per assignment it defines). Each run is a whole `dlgrader batch` process
 into a fresh OUTDIR (start-up and the final gradebook included). Prints the median of the runs per -j, every
-run, the machine and its load average (other work on the machine slows both settings, unevenly).
+run, the machine and its load average (other work on the machine slows both settings, unevenly), and the CPU
+seconds the batch's processes used (grading processes and their sandboxed workers): CPU per submission does
+not depend on what else runs, and CPU/wall says how many cores the batch actually got.
 """
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,16 +45,19 @@ def run_once(inp, course, jobs, names, keep=None):
     cmd = [sys.executable, "-m", "grader.cli", "batch", inp, "-o", out, "-j", str(jobs), "--course", course]
     for n in names:
         cmd += ["-a", n]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit("batch failed:\n" + proc.stderr)
     if keep:
         shutil.rmtree(keep, ignore_errors=True)
         shutil.copytree(out, keep)
     shutil.rmtree(out, ignore_errors=True)
-    return wall
+    return wall, cpu
 
 
 def main():
@@ -70,10 +76,13 @@ def main():
         with open(course, "w") as f:
             f.write(COURSE)
         walls = {j: [] for j in jobs}
+        cpus = {j: [] for j in jobs}
         loads = [os.getloadavg()[0]]
         for _ in range(args.runs):          # interleaved, so slow phases of the machine hit both settings
             for j in jobs:
-                walls[j].append(run_once(os.path.join(top, "in"), course, j, args.assignment, args.keep))
+                wall, cpu = run_once(os.path.join(top, "in"), course, j, args.assignment, args.keep)
+                walls[j].append(wall)
+                cpus[j].append(cpu)
                 loads.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(top, ignore_errors=True)
@@ -85,8 +94,10 @@ def main():
         med = statistics.median(walls[j])
         rate = 60.0 * args.n / med
         base = base or rate
-        print("  -j %d: median %.1f s = %.1f submissions/min (%.2fx -j %d); runs: %s"
-              % (j, med, rate, rate / base, jobs[0], ", ".join("%.1f s" % w for w in walls[j])))
+        cpu = statistics.median(cpus[j])
+        print("  -j %d: median %.1f s = %.1f submissions/min (%.2fx -j %d); CPU %.1f s (%.2f s/submission, "
+              "%.2f cores busy); runs: %s" % (j, med, rate, rate / base, jobs[0], cpu, cpu / args.n, cpu / med,
+                                              ", ".join("%.1f s" % w for w in walls[j])))
 
 
 if __name__ == "__main__":
