@@ -230,47 +230,22 @@ def dlgrader(*args):
 
 
 def test_batch_refuses_to_mix_runs_unless_forced(tmp_path):
+    from grader.batch.run import run_batch
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.py").write_text("")
+    other = str(tmp_path / "other.toml")
     (tmp_path / "other.toml").write_text('secret = "another"\n')
-    out = str(tmp_path / "out")
-    assert dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "knn", "-j", "1").returncode == 0
-    again = dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "knn")
+    inp, out = str(tmp_path / "in"), str(tmp_path / "out")
+    run_batch(inp, out, ["knn"], jobs=1)
+    again = dlgrader("batch", inp, "-o", out, "-a", "knn")
     assert again.returncode == 2 and "--resume" in again.stderr
-    other = dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "knn", "--resume",
-                     "--course", str(tmp_path / "other.toml"))
-    assert other.returncode == 2 and "course_config" in other.stderr
-    shard = dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "knn", "--resume", "--shard", "1/2")
-    assert shard.returncode == 2 and "shard" in shard.stderr
-    forced = dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "knn", "--resume", "--force",
-                      "--course", str(tmp_path / "other.toml"))
-    assert forced.returncode == 0 and json.load(open(os.path.join(out, "batch.json")))["forced"] is True
-    assert dlgrader("batch", str(tmp_path / "in"), "-o", out, "-a", "nope").returncode == 2
-
-
-def test_merge_of_an_unfinished_shard_marks_students_missing(tmp_path):
-    a = fake_outdir(str(tmp_path / "a"), ["s1", "s2"], shard=[1, 1])
-    os.remove(os.path.join(a, "results", "s2.json"))
-    assert merge([a], str(tmp_path / "m")) == 1
-    rows = open(str(tmp_path / "m" / "grades.csv")).read().splitlines()
-    assert rows[2] == "s2,,,,,missing"
-    proc = dlgrader("merge", a, "-o", str(tmp_path / "m2"))
-    assert proc.returncode == 1 and "no result yet" in proc.stderr
-
-
-def test_progress_bar_on_a_terminal_and_silent_otherwise():
-    from rich.console import Console
-    from grader.batch.progress import Progress
-    screen = io.StringIO()
-    bar = Progress(console=Console(file=screen, force_terminal=True, width=120))
-    bar.start(2, 3)
-    bar.advance({}, {"score": 22, "max_score": 22, "status": "graded"})
-    bar.advance({}, {"score": 0, "max_score": 22, "status": "timeout"})
-    bar.stop()
-    assert "mean 50% · full marks 1/2 · not graded 1" in screen.getvalue() and "2/2" in screen.getvalue()
-    quiet = io.StringIO()
-    bar = Progress(console=Console(file=quiet))
-    bar.start(1, 0)
-    bar.advance({}, {"score": 1, "max_score": 2, "status": "graded"})
-    bar.stop()
-    assert quiet.getvalue() == ""
+    with pytest.raises(BatchError, match="course_config"):
+        run_batch(inp, out, ["knn"], resume=True, course_path=other)
+    with pytest.raises(BatchError, match="shard"):
+        run_batch(inp, out, ["knn"], resume=True, shard=(1, 2))
+    with pytest.raises(BatchError, match="assignments"):
+        run_batch(inp, out, ["knn", "linear_classifiers"], resume=True)
+    with pytest.raises(BatchError, match="unknown assignment"):
+        run_batch(inp, out, ["nope"], resume=True)
+    run_batch(inp, out, ["knn"], resume=True, force=True, course_path=other)
+    assert json.load(open(os.path.join(out, "batch.json")))["forced"] is True
