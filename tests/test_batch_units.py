@@ -249,3 +249,31 @@ def test_batch_refuses_to_mix_runs_unless_forced(tmp_path):
         run_batch(inp, out, ["nope"], resume=True)
     run_batch(inp, out, ["knn"], resume=True, force=True, course_path=other)
     assert json.load(open(os.path.join(out, "batch.json")))["forced"] is True
+
+
+def test_merge_of_an_unfinished_shard_marks_students_missing(tmp_path):
+    a = fake_outdir(str(tmp_path / "a"), ["s1", "s2"], shard=[1, 1])
+    os.remove(os.path.join(a, "results", "s2.json"))
+    assert merge([a], str(tmp_path / "m")) == 1
+    rows = open(str(tmp_path / "m" / "grades.csv")).read().splitlines()
+    assert rows[2] == "s2,,,,,missing"
+    proc = dlgrader("merge", a, "-o", str(tmp_path / "m2"))
+    assert proc.returncode == 1 and "no result yet" in proc.stderr
+
+
+def test_progress_bar_on_a_terminal_and_silent_otherwise():
+    from rich.console import Console
+    from grader.batch.progress import Progress
+    screen = io.StringIO()
+    bar = Progress(console=Console(file=screen, force_terminal=True, width=120))
+    bar.start(2, 3)
+    bar.advance({}, {"score": 22, "max_score": 22, "status": "graded"})
+    bar.advance({}, {"score": 0, "max_score": 22, "status": "timeout"})
+    bar.stop()
+    assert "mean 50% · full marks 1/2 · not graded 1" in screen.getvalue() and "2/2" in screen.getvalue()
+    quiet = io.StringIO()
+    bar = Progress(console=Console(file=quiet))
+    bar.start(1, 0)
+    bar.advance({}, {"score": 1, "max_score": 2, "status": "graded"})
+    bar.stop()
+    assert quiet.getvalue() == ""
