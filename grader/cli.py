@@ -41,6 +41,18 @@ def load_course(args):
     return Course.load(getattr(args, "course", None))
 
 
+def load_isolation(args):
+    """The isolation to grade with, or None after printing why grading must not run."""
+    from .isolation import IsolationError, probe, require
+    try:
+        iso = probe(args.isolation)
+        require(iso, args.require)
+        return iso
+    except IsolationError as exc:
+        print("dlgrader: %s" % exc, file=sys.stderr)
+        return None
+
+
 def cmd_grade(args):
     from .run import grade
     try:
@@ -48,8 +60,11 @@ def cmd_grade(args):
     except (OSError, ValueError) as exc:
         print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
         return 2
+    iso = load_isolation(args)
+    if iso is None:
+        return 2
     try:
-        report = grade(args.path, args.assignment or (), course)
+        report = grade(args.path, args.assignment or (), course, isolation=iso)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -67,8 +82,11 @@ def cmd_check(args):
     from . import spec
     from .run import grade
     names = [args.assignment] if args.assignment else ()
+    iso = load_isolation(args)
+    if iso is None:
+        return 2
     try:
-        report = grade(args.path, names, load_course(args), visible_only=True)
+        report = grade(args.path, names, load_course(args), visible_only=True, isolation=iso)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -77,6 +95,39 @@ def cmd_check(args):
     hidden = [c for a in spec.assignments() if a.name in graded for c in a.checks if c.visibility == spec.HIDDEN]
     print("%d hidden check(s) worth %g points will also run at grading time."
           % (len(hidden), sum(c.points for c in hidden)))
+    return 0
+
+
+def add_isolation_args(p):
+    p.add_argument("--isolation", choices=("auto", "l0", "l1", "l2"), default="auto",
+                   help="isolation layer to use (auto: the strongest that works here)")
+    p.add_argument("--require", choices=("l0", "l1", "l2"), help="refuse to grade with less isolation than this")
+
+
+def cmd_doctor(args):
+    from . import isolation
+    if args.setup:
+        import os
+        if os.geteuid() != 0:
+            print("--setup needs root (it creates the sandbox users dlgrader-s0..s%d)" % (args.slots - 1))
+            return 2
+        for slot in range(args.slots):
+            user = isolation.slot_user(slot)
+            print("sandbox user %s: %s" % ("dlgrader-s%d" % slot, "ready (uid %d)" % user.pw_uid if user else
+                                           "could not be created"))
+    try:
+        iso = isolation.probe("auto")
+    except isolation.IsolationError as exc:
+        print("no isolation works here: %s" % exc)
+        return 1
+    print("isolation here: %s" % "+".join(iso.layers))
+    for layer in ("L0", "L1", "L2"):
+        if layer in iso.details:
+            print("  %s: %s" % (layer, iso.details[layer]))
+    for label, result in iso.details.get("probes", {}).items():
+        print("  probe %-42s %s" % (label + ":", result))
+    for tip in isolation.advice():
+        print("to get more: " + tip)
     return 0
 
 
@@ -91,11 +142,17 @@ def parser():
     g.add_argument("--format", choices=("text", "json", "gradescope"), default="text")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_isolation_args(g)
     g.set_defaults(func=cmd_grade)
+    d = sub.add_parser("doctor", help="which isolation layers work here, and how to get more")
+    d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")
+    d.add_argument("--slots", type=int, default=os.cpu_count() or 2, help="sandbox users to create")
+    d.set_defaults(func=cmd_doctor)
     c = sub.add_parser("check", help="run the public checks on your work")
     c.add_argument("assignment", nargs="?")
     c.add_argument("--path", default=".", help="your work: a folder, file, .zip or .ipynb (default: .)")
     c.add_argument("--course", help=argparse.SUPPRESS)
+    add_isolation_args(c)
     c.set_defaults(func=cmd_check)
     return p
 
