@@ -64,7 +64,7 @@ def cmd_grade(args):
     if iso is None:
         return 2
     try:
-        report = grade(args.path, args.assignment or (), course, isolation=iso)
+        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -143,6 +143,7 @@ def parser():
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
     add_isolation_args(g)
+    g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
     g.set_defaults(func=cmd_grade)
     d = sub.add_parser("doctor", help="which isolation layers work here, and how to get more")
     d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")

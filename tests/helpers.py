@@ -13,9 +13,9 @@ STUBS = os.path.join(ROOT, "assignments")
 FAST_LIMITS = Limits(call_timeout=2.0, budget=6.0, start_timeout=20.0)
 
 
-def outcomes(path, assignment, course=None):
-    """{check name: Outcome} for one assignment."""
-    report = grade(path, [assignment], course or Course())
+def outcomes(path, assignment, course=None, isolation=None):
+    """{check name: Outcome} for one assignment (at the strongest isolation here unless told)."""
+    report = grade(path, [assignment], course or Course(), isolation=isolation)
     return {o.check.name: o for o in report.outcomes}, report
 
 
