@@ -19,8 +19,8 @@ Returns:
     update rule.
 
 Missing hyperparameters are filled in with defaults (provided below), and the
-state (velocity, cache, m, v, t) must be written back into config. Return a new
-array for next_w; do not modify w or dw.
+state (velocity, cache, m, v, t) must be written back into config. Returning a
+new array for next_w is cleanest; updating w in place is allowed. Never modify dw.
 """
 import numpy as np
 

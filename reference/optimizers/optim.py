@@ -20,7 +20,7 @@ Returns:
 
 Missing hyperparameters are filled in with defaults (config.setdefault), and the
 state (velocity, cache, m, v, t) is written back into config. These functions
-do not modify w or dw.
+return new arrays and do not modify w or dw (CS231n allows updating w in place).
 """
 import numpy as np
 

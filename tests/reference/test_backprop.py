@@ -389,3 +389,39 @@ def test_random_graphs_match_numerical_gradients(case, dout):
             f_minus = np.sum(ComputationalGraph(shuffled, output=output).forward(minus) * dout)
             numeric[i] = (f_plus - f_minus) / (2 * h)
         assert np.allclose(grads[name], numeric, rtol=1e-5, atol=1e-6), (name, grads[name], numeric)
+
+
+# ---------------------------------------------------------------- the student stubs
+
+def test_stubs_have_the_reference_api_and_raise():
+    import inspect
+
+    import assignments.backprop.gates as stub_gates
+    import assignments.backprop.graph as stub_graph
+    import reference.backprop.gates as ref_gates
+    import reference.backprop.graph as ref_graph
+    for ref, stub in [(ref_gates, stub_gates), (ref_graph, stub_graph)]:
+        public = lambda m: {n for n, o in vars(m).items() if not n.startswith("_")
+                            and (inspect.isclass(o) or inspect.isfunction(o))}
+        assert public(ref) == public(stub)
+        for name in public(ref):
+            r, s = getattr(ref, name), getattr(stub, name)
+            methods = [m for m in vars(r) if not m.startswith("_") or m == "__init__"] \
+                if inspect.isclass(r) else [None]
+            for m in methods:
+                rf, sf = (r, s) if m is None else (getattr(r, m), getattr(s, m))
+                assert inspect.signature(rf) == inspect.signature(sf), (name, m)
+    assert stub_graph.GATES.keys() == ref_graph.GATES.keys()
+    for cls, arity, takes_param in stub_graph.GATES.values():
+        gate = cls(2.0) if takes_param else cls()
+        with pytest.raises(NotImplementedError):
+            gate.forward(*[1.0] * arity)
+        with pytest.raises(NotImplementedError):
+            gate.backward(1.0)
+    with pytest.raises(NotImplementedError):
+        stub_graph.topological_order(lecture_simple_graph())
+    graph = stub_graph.ComputationalGraph(lecture_simple_graph())
+    with pytest.raises(NotImplementedError):
+        graph.forward({"x": -2.0, "y": 5.0, "z": -4.0})
+    with pytest.raises(NotImplementedError):
+        graph.backward()

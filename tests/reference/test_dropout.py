@@ -268,3 +268,31 @@ def test_bad_variant_or_mode_raises():
         expected_activation(1.0, 0.5, "reversed", "train")
     with pytest.raises(ValueError):
         expected_activation(1.0, 0.5, "inverted", "eval")
+
+
+# ---------------------------------------------------------------- the student stubs
+
+def test_stubs_have_the_reference_api_and_raise():
+    import inspect
+
+    import assignments.dropout.dropout as stub_dropout
+    import assignments.dropout.expectation as stub_expectation
+    from reference.dropout import expectation as ref_expectation
+    for ref, stub in [(dropout_module, stub_dropout), (ref_expectation, stub_expectation)]:
+        for name, obj in vars(ref).items():
+            if inspect.isfunction(obj) and not name.startswith("_") and obj.__module__ == ref.__name__:
+                assert inspect.signature(obj) == inspect.signature(getattr(stub, name)), name
+    assert stub_dropout.DROPOUT_P_IS_KEEP is True
+    x = np.ones((2, 3))
+    with pytest.raises(NotImplementedError):
+        stub_dropout.dropout_forward(x, {"p": 0.5, "mode": "train"})
+    with pytest.raises(NotImplementedError):
+        stub_dropout.dropout_forward(x, {"p": 0.5, "mode": "test"})
+    with pytest.raises(NotImplementedError):
+        stub_dropout.dropout_backward(x, ({"p": 0.5, "mode": "train"}, x))
+    for call in [lambda: stub_expectation.dropout_forward_noninverted(x, {"p": 0.5, "mode": "train"}),
+                 lambda: stub_expectation.dropout_backward_noninverted(x, ({"p": 0.5, "mode": "train"}, x)),
+                 lambda: stub_expectation.expected_activation(1.0, 0.5, "inverted", "train"),
+                 lambda: stub_expectation.empirical_activation(1.0, 0.5, "inverted", "train")]:
+        with pytest.raises(NotImplementedError):
+            call()

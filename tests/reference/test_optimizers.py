@@ -201,6 +201,19 @@ def test_adagrad_accumulates_the_sum_of_squares():
     np.testing.assert_allclose(config["cache"], np.sum(grads ** 2, axis=0), rtol=1e-13)
 
 
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])
+def test_epsilon_is_outside_the_sqrt(name):
+    """With tiny gradients eps dominates: sqrt(c) + eps and sqrt(c + eps) differ ~100x.
+    (CS231n's notebook values cannot tell them apart: there the cache is ~0.5.)"""
+    g = 1e-6
+    w, dw = np.zeros(3), np.full(3, g)
+    next_w, config = RULES[name](w, dw, None)
+    lr, eps = config["learning_rate"], config["epsilon"]
+    root = {"adagrad": g, "rmsprop": np.sqrt(1 - config.get("decay_rate", 0)) * g,
+            "adam": g}[name]   # sqrt of the (bias-corrected) second moment after one step
+    np.testing.assert_allclose(next_w, -lr * g / (root + eps), rtol=1e-12)
+
+
 @given(st.integers(1, 6).flatmap(lambda d: st.tuples(
     arrays(np.float64, (d,), elements=st.floats(0.5, 2)),
     arrays(np.float64, (d,), elements=st.floats(-3, 3)),
@@ -365,3 +378,16 @@ def test_makes_progress_on_rosenbrock(name, start):
         w, config = RULES[name](w, rosenbrock_grad(w), config)
     assert np.all(np.isfinite(w))
     assert rosenbrock(w) <= factor * f0 + floor
+
+
+# ---------------------------------------------------------------- the student stubs
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_stub_has_the_reference_signature_and_raises(name):
+    import inspect
+
+    import assignments.optimizers.optim as stub
+    assert inspect.signature(getattr(stub, name)) == inspect.signature(RULES[name])
+    assert stub.ADAM_INITIAL_T == optim.ADAM_INITIAL_T
+    with pytest.raises(NotImplementedError):
+        getattr(stub, name)(np.ones(3), np.ones(3), None)
