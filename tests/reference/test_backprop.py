@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 from reference.backprop.gates import (AddGate, ExpGate, InverseGate, MaxGate,
                                       MultiplyGate, ScaleGate, ShiftGate, SigmoidGate)
-from reference.backprop.graph import GATES, ComputationalGraph
+from reference.backprop.graph import GATES, ComputationalGraph, topological_order
 
 
 def device():
@@ -339,6 +339,17 @@ def well_conditioned(graph, nodes):
                 and np.min(np.abs(ins[0] - ins[1])) < 1e-3:
             return False
     return True
+
+
+@given(random_graphs())
+def test_topological_order_puts_every_node_after_its_inputs(case):
+    shuffled, nodes, _, _ = case
+    order = topological_order(shuffled)
+    assert sorted(n["name"] for n in order) == sorted(n["name"] for n in nodes)
+    position = {n["name"]: k for k, n in enumerate(order)}
+    for node in order:
+        for name in node["inputs"]:
+            assert name not in position or position[name] < position[node["name"]]
 
 
 @given(random_graphs())
