@@ -26,7 +26,6 @@ def rel_error(x, y):
 
 
 finite = st.floats(-3, 3, allow_nan=False)
-vectors = arrays(np.float64, st.integers(1, 5).map(lambda n: (n,)), elements=finite)
 
 
 def same_shape_pair(elements=finite):
