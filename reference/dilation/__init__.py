@@ -1,0 +1,1 @@
+"""Dilated convolutions (Kronecker-dilated kernels)."""
