@@ -48,7 +48,7 @@ def conv_output_size(H, F, S=1, P=0):
     return (H + 2 * P - F) // S + 1
 
 
-def conv_row(name, H, C_in, C_out, K, S=1, P=0):
+def _conv_row(name, H, C_in, C_out, K, S=1, P=0):
     """One convolution of the table: dict with its output size, parameters and multiply-adds."""
     H_out = conv_output_size(H, K, S, P)
     return {'name': name, 'type': 'conv', 'in_channels': C_in, 'out_channels': C_out,
@@ -57,33 +57,33 @@ def conv_row(name, H, C_in, C_out, K, S=1, P=0):
             'macs': H_out * H_out * C_out * K * K * C_in}
 
 
-def bn_row(name, C, H):
+def _bn_row(name, C, H):
     """A BatchNorm layer on C channels: gamma and beta (and the moving stats if counted)."""
     return {'name': name, 'type': 'bn', 'in_channels': C, 'out_channels': C, 'kernel': 1,
             'stride': 1, 'out_size': H, 'params': (4 if COUNT_BN_MOVING_STATS else 2) * C,
             'macs': 0}
 
 
-def conv_bn(name, H, C_in, C_out, K, S=1, P=0):
+def _conv_bn(name, H, C_in, C_out, K, S=1, P=0):
     """A convolution followed by its BatchNorm: two rows."""
-    conv = conv_row(name, H, C_in, C_out, K, S, P)
-    return [conv, bn_row(name + '.bn', C_out, conv['out_size'])]
+    conv = _conv_row(name, H, C_in, C_out, K, S, P)
+    return [conv, _bn_row(name + '.bn', C_out, conv['out_size'])]
 
 
-def block_rows(name, kind, H, C_in, planes, stride):
+def _block_rows(name, kind, H, C_in, planes, stride):
     """Rows of one residual block, shortcut included. Returns (rows, H_out, C_out)."""
     if kind == 'basic':
-        rows = conv_bn(name + '.conv1', H, C_in, planes, 3, stride, 1)
-        rows += conv_bn(name + '.conv2', rows[-1]['out_size'], planes, planes, 3, 1, 1)
+        rows = _conv_bn(name + '.conv1', H, C_in, planes, 3, stride, 1)
+        rows += _conv_bn(name + '.conv2', rows[-1]['out_size'], planes, planes, 3, 1, 1)
     else:
         s1, s3 = (stride, 1) if BOTTLENECK_VERSION == 'v1' else (1, stride)
-        rows = conv_bn(name + '.conv1', H, C_in, planes, 1, s1, 0)
-        rows += conv_bn(name + '.conv2', rows[-1]['out_size'], planes, planes, 3, s3, 1)
-        rows += conv_bn(name + '.conv3', rows[-1]['out_size'], planes, 4 * planes, 1, 1, 0)
+        rows = _conv_bn(name + '.conv1', H, C_in, planes, 1, s1, 0)
+        rows += _conv_bn(name + '.conv2', rows[-1]['out_size'], planes, planes, 3, s3, 1)
+        rows += _conv_bn(name + '.conv3', rows[-1]['out_size'], planes, 4 * planes, 1, 1, 0)
     C_out = planes * EXPANSION[kind]
     reshape = stride != 1 or C_in != C_out
     if SHORTCUT == 'C' or (SHORTCUT == 'B' and reshape):
-        rows += conv_bn(name + '.downsample', H, C_in, C_out, 1, stride, 0)
+        rows += _conv_bn(name + '.downsample', H, C_in, C_out, 1, stride, 0)
     return rows, rows[-1]['out_size'], C_out
 
 
@@ -95,12 +95,12 @@ def resnet_layer_table(depth, input_size=224, num_classes=1000):
     'macs'.
     """
     kind, blocks = RESNET_LAYERS[depth]
-    rows = conv_bn('conv1', input_size, 3, 64, 7, 2, 3)
+    rows = _conv_bn('conv1', input_size, 3, 64, 7, 2, 3)
     H, C = conv_output_size(rows[-1]['out_size'], 3, 2, 1), 64  # max-pool 3x3/2, pad 1
     for stage, (planes, n) in enumerate(zip(STAGE_PLANES, blocks), start=1):
         for i in range(n):
             stride = 2 if stage > 1 and i == 0 else 1
-            block, H, C = block_rows('layer%d.%d' % (stage, i), kind, H, C, planes, stride)
+            block, H, C = _block_rows('layer%d.%d' % (stage, i), kind, H, C, planes, stride)
             rows += block
     rows.append({'name': 'fc', 'type': 'fc', 'in_channels': C, 'out_channels': num_classes,
                  'kernel': 1, 'stride': 1, 'out_size': 1,

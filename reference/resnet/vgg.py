@@ -19,7 +19,8 @@ def vgg_layer_table(config=VGG16, fc=VGG16_FC, input_size=224):
     - input_size: height = width of the RGB input
 
     Returns a list of dicts {'name', 'shape' (H, W, C) or (D,), 'activations' (values in the
-    layer's output), 'params' (weights + biases)}.
+    layer's output), 'params' (weights + biases)}. A pool halves the size: H // 2 for Python
+    ints, H / 2 for sympy expressions.
     """
     H, C = input_size, 3
     rows = [{'name': 'input', 'shape': (H, H, C), 'activations': H * H * C, 'params': 0}]
@@ -29,12 +30,12 @@ def vgg_layer_table(config=VGG16, fc=VGG16_FC, input_size=224):
             rows.append({'name': 'pool%d' % i, 'shape': (H, H, C),
                          'activations': H * H * C, 'params': 0})
         else:
-            rows.append({'name': 'conv3-%d' % v, 'shape': (H, H, v),
+            rows.append({'name': 'conv3-%s' % v, 'shape': (H, H, v),
                          'activations': H * H * v, 'params': (3 * 3 * C + 1) * v})
             C = v
     D = H * H * C
     for v in fc:
-        rows.append({'name': 'fc-%d' % v, 'shape': (v,), 'activations': v,
+        rows.append({'name': 'fc-%s' % v, 'shape': (v,), 'activations': v,
                      'params': (D + 1) * v})
         D = v
     return rows
