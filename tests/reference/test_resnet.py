@@ -177,6 +177,59 @@ def test_blocks_keep_or_halve():
     assert isinstance(ResNet(BasicBlock, (1, 1, 1, 1), 7).fc, nn.Linear)
 
 
+def identity_bn(bn):
+    """Put a BatchNorm in eval mode with statistics that make it the identity map."""
+    bn.eval()
+    with torch.no_grad():
+        bn.running_mean.zero_()
+        bn.running_var.fill_(1 - bn.eps)
+        bn.weight.fill_(1)
+        bn.bias.zero_()
+
+
+@pytest.mark.parametrize('stride, projection', [(1, False), (2, True), (1, True)])
+def test_basic_block_equals_numpy_block(stride, projection):
+    """With identity BatchNorms, torch's BasicBlock is the NumPy block (biases zero)."""
+    rng = np.random.default_rng(5)
+    C, F = 3, 3 * stride if projection else 3
+    x, params = make_block(rng, 2, C, F, 7, stride, projection)
+    for name in ('b1', 'b2', 'bs'):
+        if name in params:
+            params[name][:] = 0
+    down = nn.Sequential(nn.Conv2d(C, F, 1, stride, bias=False), nn.BatchNorm2d(F)) \
+        if projection else None
+    block = BasicBlock(C, F, stride, down).double()
+    with torch.no_grad():
+        block.conv1.weight.copy_(torch.tensor(params['W1']))
+        block.conv2.weight.copy_(torch.tensor(params['W2']))
+        if projection:
+            block.downsample[0].weight.copy_(torch.tensor(params['Ws']))
+            identity_bn(block.downsample[1])
+    identity_bn(block.bn1)
+    identity_bn(block.bn2)
+    with torch.no_grad():
+        out = block(torch.tensor(x)).numpy()
+    assert rel_error(out, residual_block_forward(x, params, stride)[0]) < 1e-9
+
+
+@pytest.mark.parametrize('stride_on_3x3', [True, False])
+def test_bottleneck_equals_functional_definition(monkeypatch, stride_on_3x3):
+    monkeypatch.setattr(torch_resnet, 'STRIDE_ON_3X3', stride_on_3x3)
+    torch.manual_seed(0)
+    down = nn.Sequential(nn.Conv2d(8, 16, 1, 2, bias=False), nn.BatchNorm2d(16))
+    block = Bottleneck(8, 4, 2, down).double()
+    for bn in (block.bn1, block.bn2, block.bn3, down[1]):
+        identity_bn(bn)
+    x = torch.randn(2, 8, 7, 7, dtype=torch.double)
+    s1, s3 = (1, 2) if stride_on_3x3 else (2, 1)
+    with torch.no_grad():
+        h = torch.relu(Fn.conv2d(x, block.conv1.weight, stride=s1))
+        h = torch.relu(Fn.conv2d(h, block.conv2.weight, stride=s3, padding=1))
+        expected = torch.relu(Fn.conv2d(h, block.conv3.weight) + Fn.conv2d(x, down[0].weight, stride=2))
+        assert torch.allclose(block(x), expected, rtol=1e-10, atol=1e-12)
+    assert block(x).shape == (2, 16, 4, 4)
+
+
 # ---------------------------------------------------------------- the NumPy block
 
 def make_block(rng, N, C, F, H, stride, projection):
