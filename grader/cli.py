@@ -3,6 +3,7 @@
     dlgrader list                                   assignments, checks, points, visibility
     dlgrader grade PATH [-a NAME]... [--format text|json|gradescope] [-o FILE]
     dlgrader check [NAME] [--path DIR]              the student's self-check: public checks only
+    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
 
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
 """
@@ -64,7 +65,8 @@ def cmd_grade(args):
     if iso is None:
         return 2
     try:
-        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot)
+        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot,
+                       student_id=args.student_id)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -86,7 +88,8 @@ def cmd_check(args):
     if iso is None:
         return 2
     try:
-        report = grade(args.path, names, load_course(args), visible_only=True, isolation=iso)
+        report = grade(args.path, names, load_course(args), visible_only=True, isolation=iso,
+                       student_id=args.student_id)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -144,6 +147,7 @@ def parser():
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
     add_isolation_args(g)
     g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
+    g.add_argument("--student-id", help="the student's id: picks their variant of the written answers")
     g.set_defaults(func=cmd_grade)
     d = sub.add_parser("doctor", help="which isolation layers work here, and how to get more")
     d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")
@@ -153,8 +157,11 @@ def parser():
     c.add_argument("assignment", nargs="?")
     c.add_argument("--path", default=".", help="your work: a folder, file, .zip or .ipynb (default: .)")
     c.add_argument("--course", help=argparse.SUPPRESS)
+    c.add_argument("--student-id", help=argparse.SUPPRESS)
     add_isolation_args(c)
     c.set_defaults(func=cmd_check)
+    from .answers import add_parser
+    add_parser(sub)
     return p
 
 

@@ -29,12 +29,14 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())]
+    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())
+             or (a.answers and submission.answers)]
     return found or every
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
-    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each)."""
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None):
+    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
+    `student_id` picks the student's variant of written answers (when the course enables variants)."""
     course = course or Course()
     from .isolation import probe
     if not hasattr(isolation, "sandbox_args"):
@@ -51,14 +53,15 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             submission, notes = None, ["the submission could not be read: %s" % exc]
         for assignment in select(submission, names):
             outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                         slot)
+                                         slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
                   isolation=isolation.describe(), seconds=time.monotonic() - started)
 
 
-def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0):
+def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0,
+                     student_id=None):
     checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
     if submission is None:
         return [spec.Outcome(c, assignment.name, 0.0, "failed", notes[-1], category="unreadable submission")
@@ -71,7 +74,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
         limits = replace(limits, memory_mb=assignment.memory_mb)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = LocalRunner(assignment.reference(course).__getitem__)
-    ctx = Context(assignment, submission, sandbox, reference, course)
+    ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
     outcomes, passed = [], set()
     try:
         for check in checks:

@@ -36,6 +36,7 @@ class Assignment:
     needs_torch: bool = False
     description: str = ""
     memory_mb: int | None = None   # RLIMIT_AS for this assignment's worker (torch needs more)
+    answers: bool = False          # graded from the student's answers file (answers.toml/.json), not code
 
     @property
     def max_score(self):

@@ -1,0 +1,325 @@
+"""answer: a written answer from the student's answers file against the analytic key (reference/analytic).
+
+The student's answers file (answers.toml or answers.json: `question-id = answer`) is untrusted TEXT. It is read
+in the parent and never executed: numbers and strings go through the safe parser (an AST whitelist with size,
+depth and magnitude limits), so no worker is needed. A `number` question is compared with the key's value for
+the student's parameters (their variant when the course enables variants) within a tolerance; a `formula`
+question by equivalence with the key's formula (a randomized identity test, bounded in time).
+"""
+import difflib
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..spec import Check
+from .validate import Fail
+
+MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read
+MAX_ENTRIES = 5000
+MAX_QUOTED = 60               # characters of a student's answer quoted back to them
+OTHER_VARIANTS = 2000         # parameter sets searched to recognize the answer of another variant
+DEFAULT_REL_TOL = Fraction(1, 1000)   # non-integer answers, unless the question says otherwise
+
+
+def analytic():
+    """reference.analytic, imported on first use (sympy is slow to import; only this suite needs it)."""
+    import reference.analytic as module
+    import reference.analytic.printing  # noqa: F401  (module.printing)
+    import reference.analytic.question  # noqa: F401  (module.question)
+    return module
+
+
+# ---------------------------------------------------------------- the answers file
+
+@dataclass
+class AnswerSheet:
+    name: str                      # the file as the student knows it
+    entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
+    student_id: str | None = None
+    problem: str | None = None     # why the file cannot be used, for the student
+
+
+def read_answers(submission, notes=None, label="analytic"):
+    """The submission's answers file (the shallowest answers.toml / answers.json), as an AnswerSheet."""
+    files = getattr(submission, "answers", None) or []
+    if not files:
+        return AnswerSheet("answers.toml", {}, problem="no answers file: write your answers in answers.toml "
+                                                        "(or answers.json) and submit it with your work")
+    name = files[0]
+    if len(files) > 1 and notes is not None:
+        notes.append("%s: answers read from %s; %s ignored" % (label, name, ", ".join(files[1:])))
+    path = os.path.join(submission.root, name)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return AnswerSheet(name, {}, problem="%s could not be read (%s)" % (name, exc.strerror))
+    if len(raw) > MAX_BYTES:
+        return AnswerSheet(name, {}, problem="%s is larger than %d MiB" % (name, MAX_BYTES >> 20))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return AnswerSheet(name, {}, problem="%s is not UTF-8 text" % name)
+    toml = name.lower().endswith(".toml")
+    try:
+        data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        return AnswerSheet(name, {}, problem="%s is not valid %s: %s" % (name, "TOML" if toml else "JSON",
+                                                                         _short(str(exc), 120)))
+    if not isinstance(data, dict):
+        return AnswerSheet(name, {}, problem="%s should hold `question-id = answer` entries" % name)
+    entries = _flatten(data)
+    if len(entries) > MAX_ENTRIES:
+        return AnswerSheet(name, {}, problem="%s has more than %d entries" % (name, MAX_ENTRIES))
+    student_id = entries.pop("student_id", None)
+    if isinstance(student_id, int) and not isinstance(student_id, bool):
+        student_id = str(student_id)
+    if student_id is not None and not (isinstance(student_id, str) and 0 < len(student_id.strip()) <= 64
+                                       and student_id.strip().isprintable()):
+        if notes is not None:
+            notes.append("%s: the student_id in %s is not a short text; it was ignored" % (label, name))
+        student_id = None
+    return AnswerSheet(name, entries, student_id.strip() if student_id else None)
+
+
+def _no_constant(name):
+    raise ValueError("%s is not allowed" % name)
+
+
+def _flatten(data):
+    """{"a": {"b": 1}} -> {"a.b": 1}: an unquoted TOML key with a dot (resnet50-macs-v1.5) makes a table."""
+    out, stack = {}, [("", data)]
+    while stack and len(out) <= MAX_ENTRIES:
+        prefix, table = stack.pop()
+        for key, value in table.items():
+            if isinstance(value, dict) and value:
+                stack.append((prefix + str(key) + ".", value))
+            else:
+                out[prefix + str(key)] = value
+    return out
+
+
+def _short(text, n=MAX_QUOTED):
+    """The start of a text on one line, at most n characters."""
+    text = str(text)
+    head = " ".join(text[:n + 1].split())
+    return head if len(text) <= n and len(head) <= n else head[:n] + "…"
+
+
+def quoted(raw):
+    return "'%s'" % _short(raw) if isinstance(raw, str) else repr(raw)
+
+
+# ---------------------------------------------------------------- numbers and tolerances
+
+def _fraction(x):
+    return x if isinstance(x, Fraction) else Fraction(str(x))
+
+
+def close(a, b, rel_tol, abs_tol):
+    """|a - b| <= max(abs_tol, rel_tol * |b|); exact for fractions, 30 digits otherwise."""
+    rel_tol, abs_tol = _fraction(rel_tol), _fraction(abs_tol)
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return abs(a - b) <= max(abs_tol, rel_tol * abs(b))
+    import mpmath
+    with mpmath.workdps(30):
+        a, b = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else v for v in (a, b)]
+        slack = abs(b) * mpmath.mpf("1e-25")  # an exact closed form of an irrational key, evaluated twice
+        return abs(a - b) <= max(mpmath.mpf(abs_tol.numerator) / abs_tol.denominator,
+                                 mpmath.mpf(rel_tol.numerator) / rel_tol.denominator * abs(b)) + slack
+
+
+def params_text(params):
+    nt = analytic().printing.number_text
+    return ", ".join("%s = %s" % (name, nt(v)) for name, v in params.items())
+
+
+# ---------------------------------------------------------------- the check
+
+@dataclass
+class Answer(Check):
+    question: str = ""             # the question's id in reference.analytic.QUESTIONS
+    form: str = "number"           # "number": its value for the student's parameters; "formula": the formula
+    rel_tol: float | None = None   # None: 0 (exact) for integer answers, DEFAULT_REL_TOL otherwise
+    abs_tol: float | None = None   # None: half a unit of the question's stated decimals, else 0
+    kind: str = "answer"
+
+    def run(self, ctx):
+        sheet = ctx.answers()
+        if sheet.problem:
+            raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
+        raw = self.entry(ctx, sheet)
+        expr = self.parse(raw, sheet)
+        question = analytic().QUESTIONS[self.question]
+        if self.form == "formula":
+            return self.grade_formula(question, expr, raw)
+        return self.grade_number(ctx, sheet, question, expr, raw)
+
+    # ---------------------------------------------------------- reading the entry
+    def entry(self, ctx, sheet):
+        if self.name not in sheet.entries:
+            known = {c.name for c in ctx.assignment.checks}
+            unknown = [k for k in sheet.entries if k not in known]
+            near = difflib.get_close_matches(self.name, unknown, 1, 0.75)
+            raise Fail("no answer for `%s` in %s%s" % (
+                self.name, sheet.name, " (there is `%s`: did you mean `%s`?)" % (near[0], self.name) if near else ""),
+                "no answer", hint="write `%s = <your answer>` in %s" % (self.name, sheet.name))
+        raw = sheet.entries[self.name]
+        if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
+            raise Fail("no answer yet: `%s` is still %s in %s" % (self.name, "TODO" if raw.strip() else "empty",
+                                                                    sheet.name),
+                       "no answer", hint="replace the TODO for `%s` in %s with your answer" % (self.name, sheet.name))
+        return raw
+
+    def parse(self, raw, sheet):
+        """The entry as a sympy expression, through the safe parser; never executed."""
+        parse_answer, error = analytic().parse_answer, analytic().AnswerParseError
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
+                       % (self.name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "true/false"),
+                       "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
+        try:
+            return parse_answer(raw if isinstance(raw, str) else repr(raw))
+        except error as exc:
+            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=str(exc))
+
+    # ---------------------------------------------------------- numbers
+    def variant(self, ctx, sheet, question):
+        """(params {name: exact number}, whose parameters they are, in words)."""
+        a = analytic()
+        if ctx.student_id and sheet.student_id and ctx.student_id != sheet.student_id:
+            _note(ctx, "%s: %s says student_id %s, but grading is for student %s"
+                  % (ctx.assignment.name, sheet.name, sheet.student_id, ctx.student_id))
+        sid = ctx.student_id or sheet.student_id
+        if getattr(ctx.course, "variants", False):
+            if sid:
+                return a.variant_params(question, ctx.course.secret, str(sid)), "your variant"
+            _note(ctx, "%s: the course uses variants but no student id is known (give --student-id or "
+                       "student_id in %s): graded with the lecture's numbers" % (ctx.assignment.name, sheet.name))
+        return {s.name: v for s, v in question.substitute().items()}, "the lecture's numbers"
+
+    def tolerance(self, question, expected):
+        rel = self.rel_tol if self.rel_tol is not None else (0 if expected.is_Integer else DEFAULT_REL_TOL)
+        if self.abs_tol is not None:
+            absolute = self.abs_tol
+        else:
+            absolute = Fraction(1, 2 * 10 ** question.decimals) if question.decimals is not None else 0
+        return _fraction(rel), _fraction(absolute)
+
+    def grade_number(self, ctx, sheet, question, expr, raw):
+        a = analytic()
+        params, whose = self.variant(ctx, sheet, question)
+        public = self.visibility != "hidden"
+        left = sorted(s.name for s in expr.free_symbols)
+        if left:
+            raise Fail("this question asks for a number (its value for %s: %s); your answer %s still contains %s"
+                       % (whose, params_text(params), quoted(raw), ", ".join(left)),
+                       "incorrect", hint="a number was expected, not a formula")
+        mine = a.evaluate(expr)
+        if mine is None:
+            raise Fail("not a number: %s has no finite value" % quoted(raw), "not an expression",
+                       hint="the expression has no finite value")
+        expected = question.result(params)
+        want = a.evaluate(expected)
+        rel, absolute = self.tolerance(question, expected)
+        stated, _ = a.printing.stated_text(expected, question.decimals)
+        if close(mine, want, rel, absolute):
+            return "correct: %s" % stated if public else "correct"
+        if not public:
+            raise Fail("incorrect", "incorrect", hint="the value is outside the tolerance: check the formula and "
+                                                      "the arithmetic")
+        expected_line = "expected: %s = %s with %s (%s)" % (a.printing.answer_text(question.formula), stated,
+                                                           params_text(params), whose)
+        other = self.other_variant(ctx, sheet, question, params, mine, rel, absolute)
+        if other:
+            raise Fail("incorrect: %s is the answer for other parameters (%s: %s), not for %s\n%s"
+                       % (quoted(raw), other[1], params_text(other[0]), whose, expected_line), "wrong variant",
+                       hint="use the parameters of your own variant")
+        raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
+                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute), expected_line),
+                   "incorrect", hint="check the formula and the arithmetic")
+
+    def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
+        """(params, whose) of another variant whose answer the student gave, or None. Only variants differ."""
+        import itertools
+        import random
+        a = analytic()
+        defaults = {s.name: v for s, v in question.substitute().items()}
+        if params == defaults:
+            return None
+        candidates = [(defaults, "the lecture's numbers")]
+        if sheet.student_id and ctx.student_id and sheet.student_id != ctx.student_id:
+            candidates.append((a.variant_params(question, ctx.course.secret, sheet.student_id),
+                               "the variant of student %s" % sheet.student_id))
+        names = sorted(question.choices)
+        sizes = [len(question.choices[n]) for n in names]
+        total = 1
+        for s in sizes:
+            total *= s
+        if total <= OTHER_VARIANTS:
+            picks = itertools.product(*(range(s) for s in sizes))
+        else:  # a deterministic sample of the parameter grid
+            rng = random.Random(question.id)
+            picks = ([rng.randrange(s) for s in sizes] for _ in range(OTHER_VARIANTS))
+        grid = ((dict(defaults, **{n: a.question.to_number(question.choices[n][i]) for n, i in zip(names, pick)}),
+                 "another variant") for pick in picks)
+        for candidate, whose in itertools.chain(candidates, grid):
+            if candidate == params:
+                continue
+            value = a.evaluate(question.formula, candidate)
+            if value is not None and close(mine, value, rel, absolute) and question.accepts(candidate):
+                return candidate, whose
+        return None
+
+    # ---------------------------------------------------------- formulas
+    def grade_formula(self, question, expr, raw):
+        a = analytic()
+        public = self.visibility != "hidden"
+        order = list(question.defaults)
+        names = {s.name for s in expr.free_symbols}
+        if not names:
+            raise Fail("this question asks for the formula in %s, not a number" % ", ".join(order), "incorrect",
+                       hint="a formula in the question's names was expected")
+        unknown = sorted(names - set(order))
+        if unknown:
+            folded = {n.lower(): n for n in order}
+            case = [folded[u.lower()] for u in unknown if u.lower() in folded]
+            raise Fail("your formula %s uses %s, which the question does not name (its names are %s)%s"
+                       % (quoted(raw), ", ".join(unknown), ", ".join(order),
+                          "; names are case-sensitive: %s" % ", ".join(case) if case else ""),
+                       "incorrect", hint="use the question's names: %s" % ", ".join(order))
+        formula = a.printing.answer_text(question.formula)
+        if a.answers_equivalent(expr, question.formula):
+            return "correct: equivalent to %s" % formula if public else "correct"
+        if not public:
+            raise Fail("incorrect", "incorrect", hint="not the formula asked for: check each term")
+        raise Fail("incorrect: %s is not equivalent to the expected formula\nexpected: %s" % (quoted(raw), formula),
+                   "incorrect", hint="check each term")
+
+
+def _note(ctx, text):
+    if text not in ctx.notes:
+        ctx.notes.append(text)
+
+
+def _how_far(mine, want):
+    import mpmath
+    with mpmath.workdps(30):
+        m, w = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else v for v in (mine, want)]
+        if w == 0:
+            return "not"
+        change = (m - w) / abs(w) * 100
+        if abs(change) >= 1000:
+            return "%s times" % mpmath.nstr(m / w, 3)
+        return "%s%% %s than" % (mpmath.nstr(abs(change), 2), "larger" if change > 0 else "smaller")
+
+
+def _tolerance_text(rel, absolute):
+    parts = []
+    if absolute:
+        parts.append("±%s" % float(absolute))
+    if rel:
+        parts.append("%s%%" % float(rel * 100))
+    return " or ".join(parts) if parts else "exact"
