@@ -131,8 +131,8 @@ def render_toml(entries, student_id=None, questions_only=False):
     """An answers file: the key's values, or (questions_only) TODO entries with the questions as comments."""
     from .suites.analytic import FORMULA_SUFFIX, FORMULAS
     if questions_only:
-        lines = ["# Written answers (the `analytic` assignment). Replace each TODO with your answer:",
-                 "#   a number: 3, 2.04, 1.5e7; a fraction or an expression in quotes: \"79/15\", \"(N + 2*P - F)/S + 1\".",
+        lines = ["# Written answers (the `analytic` assignment). Replace each TODO with your answer: a number",
+                 "# (3, 2.04, 1.5e7), or a fraction or an expression in quotes (\"79/15\", \"(N + 2*P - F)/S + 1\").",
                  "# Expressions may use numbers, the question's names, + - * / ^ ( ), sqrt exp log ln abs max min",
                  "# floor ceil, pi and e. Questions ending in -formula ask for the formula in the question's names.",
                  "# Check it: dlgrader check analytic --path answers.toml", ""]
@@ -243,9 +243,11 @@ def drift(stored, questions=None):
             if now["params"] != record.get("params"):
                 problems.append("%s (%s): parameters changed from %s to %s"
                                 % (qid, label, _params(record.get("params", {})), _params(now["params"])))
-            elif now["exact"] != record.get("exact") or not _same_value(now["value"], record.get("value", "nan")):
+            elif now["exact"] != record.get("exact"):
                 problems.append("%s (%s): stored %s, now %s" % (qid, label, record.get("exact") or record.get("value"),
                                                                now["exact"] or now["value"]))
+            elif not _same_value(now["value"], record.get("value", "nan")):
+                problems.append("%s (%s): stored value %s, now %s" % (qid, label, record.get("value"), now["value"]))
     return problems
 
 
@@ -253,8 +255,9 @@ def _params(params):
     return ", ".join("%s = %s" % kv for kv in params.items()) or "none"
 
 
-def check(expected=None, questions=None, out=sys.stdout):
+def check(expected=None, questions=None, out=None):
     """Print the drift against the stored key; return the exit status (0: none, 1: drift, 2: unreadable)."""
+    out = out or sys.stdout
     path = expected or default_expected()
     try:
         with open(path, encoding="utf-8") as f:

@@ -9,6 +9,7 @@ question by equivalence with the key's formula (a randomized identity test, boun
 import difflib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,16 +20,16 @@ from .validate import Fail
 MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read
 MAX_ENTRIES = 5000
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
-OTHER_VARIANTS = 2000         # parameter sets searched to recognize the answer of another variant
+OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 DEFAULT_REL_TOL = Fraction(1, 1000)   # non-integer answers, unless the question says otherwise
 
 
 def analytic():
     """reference.analytic, imported on first use (sympy is slow to import; only this suite needs it)."""
-    import reference.analytic as module
-    import reference.analytic.printing  # noqa: F401  (module.printing)
-    import reference.analytic.question  # noqa: F401  (module.question)
-    return module
+    import importlib
+    for sub in ("printing", "question"):       # then reachable as module.printing, module.question
+        importlib.import_module("reference.analytic." + sub)
+    return importlib.import_module("reference.analytic")
 
 
 # ---------------------------------------------------------------- the answers file
@@ -183,7 +184,8 @@ class Answer(Check):
         try:
             return parse_answer(raw if isinstance(raw, str) else repr(raw))
         except error as exc:
-            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=str(exc))
+            reason = re.sub(r"^not an? (expression|number): ", "", str(exc))
+            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=reason)
 
     # ---------------------------------------------------------- numbers
     def variant(self, ctx, sheet, question):
@@ -238,13 +240,15 @@ class Answer(Check):
                        % (quoted(raw), other[1], params_text(other[0]), whose, expected_line), "wrong variant",
                        hint="use the parameters of your own variant")
         raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
-                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute), expected_line),
+                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want), expected_line),
                    "incorrect", hint="check the formula and the arithmetic")
 
     def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
-        """(params, whose) of another variant whose answer the student gave, or None. Only variants differ."""
-        import itertools
-        import random
+        """(params, whose) of another variant whose answer the student gave, or None.
+
+        Tries the lecture's numbers, the variant of the id written in the file, then the grid of the question's
+        choices (all of it, or OTHER_VARIANTS points of it), evaluated at once in floating point; a match is
+        confirmed exactly. Only the key's own formula is compiled (sympy's lambdify), never the student's text."""
         a = analytic()
         defaults = {s.name: v for s, v in question.substitute().items()}
         if params == defaults:
@@ -253,19 +257,8 @@ class Answer(Check):
         if sheet.student_id and ctx.student_id and sheet.student_id != ctx.student_id:
             candidates.append((a.variant_params(question, ctx.course.secret, sheet.student_id),
                                "the variant of student %s" % sheet.student_id))
-        names = sorted(question.choices)
-        sizes = [len(question.choices[n]) for n in names]
-        total = 1
-        for s in sizes:
-            total *= s
-        if total <= OTHER_VARIANTS:
-            picks = itertools.product(*(range(s) for s in sizes))
-        else:  # a deterministic sample of the parameter grid
-            rng = random.Random(question.id)
-            picks = ([rng.randrange(s) for s in sizes] for _ in range(OTHER_VARIANTS))
-        grid = ((dict(defaults, **{n: a.question.to_number(question.choices[n][i]) for n, i in zip(names, pick)}),
-                 "another variant") for pick in picks)
-        for candidate, whose in itertools.chain(candidates, grid):
+        candidates += [(p, "another variant") for p in _grid_matches(question, mine, rel, absolute)]
+        for candidate, whose in candidates:
             if candidate == params:
                 continue
             value = a.evaluate(question.formula, candidate)
@@ -299,6 +292,36 @@ class Answer(Check):
                    "incorrect", hint="check each term")
 
 
+def _grid_matches(question, mine, rel, absolute, most=20):
+    """Parameter sets of the question's choice grid whose value is close to the student's (float prefilter)."""
+    import numpy as np
+    import sympy as sp
+    to_number = analytic().question.to_number
+    names = sorted(question.choices)
+    sizes = [len(question.choices[n]) for n in names]
+    if not names:
+        return []
+    total = int(np.prod([float(s) for s in sizes]))
+    if total <= OTHER_VARIANTS:
+        picks = np.indices(sizes).reshape(len(sizes), -1)
+    else:
+        rng = np.random.default_rng(int.from_bytes(question.id.encode()[:8], "big"))
+        picks = np.stack([rng.integers(0, s, OTHER_VARIANTS) for s in sizes])
+    options = {n: [to_number(c) for c in question.choices[n]] for n in names}
+    columns = {n: np.array([float(c) for c in options[n]])[picks[i]] for i, n in enumerate(names)}
+    symbols = sorted(question.formula.free_symbols, key=lambda s: s.name)
+    args = [columns[s.name] if s.name in columns else np.full(picks.shape[1], float(question.defaults[s.name]))
+            for s in symbols]
+    m = float(mine)
+    if not np.isfinite(m):
+        return []
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(sp.lambdify(symbols, question.formula, modules="numpy")(*args), picks.shape[1:])
+        near = np.flatnonzero(np.abs(values - m) <= max(float(absolute), float(rel) * abs(m)) + 1e-9 * abs(m))
+    defaults = {s.name: v for s, v in question.substitute().items()}
+    return [dict(defaults, **{n: options[n][picks[i][j]] for i, n in enumerate(names)}) for j in near[:most]]
+
+
 def _note(ctx, text):
     if text not in ctx.notes:
         ctx.notes.append(text)
@@ -316,10 +339,10 @@ def _how_far(mine, want):
         return "%s%% %s than" % (mpmath.nstr(abs(change), 2), "larger" if change > 0 else "smaller")
 
 
-def _tolerance_text(rel, absolute):
-    parts = []
-    if absolute:
-        parts.append("±%s" % float(absolute))
-    if rel:
-        parts.append("%s%%" % float(rel * 100))
-    return " or ".join(parts) if parts else "exact"
+def _tolerance_text(rel, absolute, want):
+    """The tolerance that applies here: the larger of the absolute one and the relative one."""
+    if not rel and not absolute:
+        return "exact"
+    if absolute and absolute >= rel * abs(float(want)):
+        return "±%g" % float(absolute)
+    return "%g%%" % float(rel * 100)

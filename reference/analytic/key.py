@@ -7,12 +7,20 @@
 Each entry is a plain dict (JSON-ready) of strings and numbers; `dlgrader answers` renders it as
 Markdown, JSON or LaTeX.
 """
+from functools import lru_cache
+
 import sympy as sp
 
 from .catalog import QUESTIONS
 from .printing import (answer_text, number_text, stated_text, substituted_latex,
                        substituted_text)
 from .variants import variant_params
+
+
+@lru_cache(maxsize=1024)
+def formula_texts(formula):
+    """(answer_text, LaTeX) of a formula; the same for every variant, so printed once."""
+    return answer_text(formula), sp.latex(formula)
 
 
 def key_entry(question, params=None):
@@ -29,11 +37,12 @@ def key_entry(question, params=None):
     result = question.result(values)
     answer, precision = stated_text(result, question.decimals)
     exact = precision == 'exact'
+    formula_text, formula_latex = formula_texts(question.formula)
     return {
         'id': question.id,
         'title': question.title,
-        'formula': answer_text(question.formula),
-        'formula_latex': sp.latex(question.formula),
+        'formula': formula_text,
+        'formula_latex': formula_latex,
         'params': {name: number_text(v) for name, v in values.items()},
         'substituted': substituted_text(question.formula, values),
         'substituted_latex': substituted_latex(question.formula, values),

@@ -14,6 +14,7 @@ from .question import to_number
 
 MAX_EXACT_CHARS = 40       # an exact rational longer than this is stated as a rounded float
 SIGNIFICANT = 12           # digits of a float answer whose question states no precision
+MIN_SIGNIFICANT = 3        # digits of a value too small for the question's decimals (< 2 digits left)
 _RENAMED = {'Max': 'max', 'Min': 'min', 'Abs': 'abs', 'ceiling': 'ceil'}
 
 
@@ -64,13 +65,16 @@ def number_text(x):
 
 def stated_text(x, decimals=None):
     """(text, precision) of an answer as the key states it: exact where the answer is a short
-    rational, else a float rounded to the question's decimals (or SIGNIFICANT digits)."""
+    rational, else a float rounded to the question's decimals (or SIGNIFICANT digits; or
+    MIN_SIGNIFICANT digits where the decimals would leave fewer, as for 0.5**200)."""
     x = sp.sympify(x)
     if x.is_Rational and len(number_text(x)) <= MAX_EXACT_CHARS:
         return number_text(x), 'exact'
     value = float(sp.N(x, 30))
-    if decimals is not None:
+    if decimals is not None and (value == 0 or abs(value) >= 10.0 ** (1 - decimals)):
         return '%.*f' % (decimals, value), '%d decimals' % decimals
+    if decimals is not None:
+        return '%.*g' % (MIN_SIGNIFICANT, value), '%d significant digits' % MIN_SIGNIFICANT
     return '%.*g' % (SIGNIFICANT, value), '%d significant digits' % SIGNIFICANT
 
 
