@@ -276,7 +276,18 @@ def test_unreadable_answers_files_give_one_line_per_check(tmp_path, text, proble
         assert problem in o.output or o.output.startswith("hidden check failed: unreadable answers file")
 
 
-def test_hostile_json_files(tmp_path):
+def test_hostile_answers_files(tmp_path):
+    nested = tmp_path / "nested"
+    nested.mkdir()
+    (nested / "answers.toml").write_text("conv-output-size = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    result, _ = graded(str(nested / "answers.toml"))
+    assert "is not valid TOML" in result["conv-output-size"].output
+    (nested / "answers.toml").write_text("conv-output-size = inf\nconv-params = nan\nconv-macs = 2024-01-01\n")
+    result, _ = graded(str(nested / "answers.toml"))
+    assert result["conv-output-size"].output == "not a number: inf (your answer for `conv-output-size`)"
+    assert result["conv-params"].category == "not an expression"
+    assert "should be a number or a quoted expression, not date" in result["conv-macs"].output
+
     deep = tmp_path / "deep"
     deep.mkdir()
     (deep / "answers.json").write_text("[" * 200_000 + "]" * 200_000)

@@ -8,6 +8,7 @@ question by equivalence with the key's formula (a randomized identity test, boun
 """
 import difflib
 import json
+import math
 import os
 import re
 import tomllib
@@ -181,6 +182,9 @@ class Answer(Check):
             raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
                        % (self.name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "true/false"),
                        "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise Fail("not a number: %s (your answer for `%s`)" % (raw, self.name), "not an expression",
+                       hint="write a finite number")
         try:
             return parse_answer(raw if isinstance(raw, str) else repr(raw))
         except error as exc:
