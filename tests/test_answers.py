@@ -149,9 +149,10 @@ def test_right_and_wrong_answers_are_graded_per_question(tmp_path):
         return not (value("conv-macs", params_of("conv-macs", sid)) * sp.Rational(108, 100)).is_Integer
 
     sid = student_with_variant(["conv-output-size", "conv-macs", "densenet-block-channels", "conv-params",
-                                "dilated-effective-kernel"], eight_percent_is_no_variant)
-    friend = next(f for f in IDS if value("dilated-effective-kernel", params_of("dilated-effective-kernel", f))
-                  != value("dilated-effective-kernel", params_of("dilated-effective-kernel", sid)))
+                                "inception-bottleneck-macs"], eight_percent_is_no_variant)
+    friend = next(f for f in IDS if value("inception-bottleneck-macs", params_of("inception-bottleneck-macs", f))
+                  not in (value("inception-bottleneck-macs", params_of("inception-bottleneck-macs", sid)),
+                          value("inception-bottleneck-macs")))
     p = {q: params_of(q, sid) for q in ("conv-params", "conv-macs", "svm-loss-mean", "resnet18-params")}
     entries = {
         "conv-output-size": int(value("conv-output-size")),                                 # the lecture's
@@ -162,8 +163,9 @@ def test_right_and_wrong_answers_are_graded_per_question(tmp_path):
         "conv-macs": float(value("conv-macs", p["conv-macs"]) * sp.Rational(108, 100)),     # 8% off
         "svm-loss-mean": str(value("svm-loss-mean", p["svm-loss-mean"])),                   # exact, right
         "densenet-block-channels": int(value("densenet-block-channels")),                   # the lecture's
-        "dilated-effective-kernel": int(value("dilated-effective-kernel",
-                                              params_of("dilated-effective-kernel", friend))),  # a friend's
+        "inception-bottleneck-macs": int(value("inception-bottleneck-macs",
+                                               params_of("inception-bottleneck-macs", friend))),  # a friend's
+        "svm-loss-example-2": 0 if value("svm-loss-example-2", params_of("svm-loss-example-2", sid)) else 1,
         "resnet18-params": int(value("resnet18-params", p["resnet18-params"])),             # hidden, right
         "resnet34-params": 21_797_672 * 2,                                                  # hidden, wrong
         "he-std-formula": "(2/fan_in)^(1/2)",
@@ -176,12 +178,14 @@ def test_right_and_wrong_answers_are_graded_per_question(tmp_path):
 
     lecture = result["conv-output-size"]
     assert lecture.category == "wrong variant"
-    assert "the answer for other parameters (the lecture's numbers: N = 7, F = 3, S = 2, P = 0)" in lecture.output
+    assert "is the answer for the lecture's numbers (N = 7, F = 3, S = 2, P = 0), not for your variant" \
+        in lecture.output
     assert "expected: " in lecture.output and str(value("conv-output-size", params_of("conv-output-size", sid))) \
         in lecture.output
     assert result["densenet-block-channels"].category == "wrong variant"
-    assert result["dilated-effective-kernel"].category == "wrong variant"
-    assert "other parameters" in result["dilated-effective-kernel"].output
+    friendly = result["inception-bottleneck-macs"]
+    assert friendly.category == "wrong variant" and "would be right for other parameters" in friendly.output
+    assert result["svm-loss-example-2"].category == "incorrect"   # a common value (a zero loss) proves nothing
 
     off = result["conv-macs"]
     assert off.category == "incorrect" and "8.0% larger than the expected" in off.output
@@ -313,7 +317,7 @@ def test_json_dotted_keys_typos_and_student_id_from_the_file(tmp_path):
     result, report = graded(str(tmp_path / "answers.toml"), VARIANTS, student_id=other)  # --student-id wins
     assert result["conv-output-size"].category == "wrong variant"
     assert "the variant of student %s" % sid in result["conv-output-size"].output or \
-        "other parameters" in result["conv-output-size"].output
+        "the lecture's numbers" in result["conv-output-size"].output
     assert any("says student_id %s, but grading is for student %s" % (sid, other) in n for n in report.notes)
     as_json = write_answers(tmp_path, {"conv-output-size": right}, "answers.json", student_id=sid)
     result, _ = graded(as_json, VARIANTS)

@@ -22,6 +22,7 @@ MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read
 MAX_ENTRIES = 5000
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
+COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
 DEFAULT_REL_TOL = Fraction(1, 1000)   # non-integer answers, unless the question says otherwise
 
 
@@ -239,9 +240,13 @@ class Answer(Check):
         expected_line = "expected: %s = %s with %s (%s)" % (a.printing.answer_text(question.formula), stated,
                                                            params_text(params), whose)
         other = self.other_variant(ctx, sheet, question, params, mine, rel, absolute)
-        if other:
-            raise Fail("incorrect: %s is the answer for other parameters (%s: %s), not for %s\n%s"
+        if other and other[1]:
+            raise Fail("incorrect: %s is the answer for %s (%s), not for %s\n%s"
                        % (quoted(raw), other[1], params_text(other[0]), whose, expected_line), "wrong variant",
+                       hint="use the parameters of your own variant")
+        if other:
+            raise Fail("incorrect for %s: %s would be right for other parameters (%s)\n%s"
+                       % (whose, quoted(raw), params_text(other[0]), expected_line), "wrong variant",
                        hint="use the parameters of your own variant")
         raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
                    % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want), expected_line),
@@ -252,7 +257,9 @@ class Answer(Check):
 
         Tries the lecture's numbers, the variant of the id written in the file, then the grid of the question's
         choices (all of it, or OTHER_VARIANTS points of it), evaluated at once in floating point; a match is
-        confirmed exactly. Only the key's own formula is compiled (sympy's lambdify), never the student's text."""
+        confirmed exactly. A value that more than COMMON of the grid shares (0 for a hinge loss) is not taken as
+        a sign of another variant. Only the key's own formula is compiled (sympy's lambdify), never the student's
+        text."""
         a = analytic()
         defaults = {s.name: v for s, v in question.substitute().items()}
         if params == defaults:
@@ -261,7 +268,10 @@ class Answer(Check):
         if sheet.student_id and ctx.student_id and sheet.student_id != ctx.student_id:
             candidates.append((a.variant_params(question, ctx.course.secret, sheet.student_id),
                                "the variant of student %s" % sheet.student_id))
-        candidates += [(p, "another variant") for p in _grid_matches(question, mine, rel, absolute)]
+        matches = _grid_matches(question, mine, rel, absolute)
+        if matches is None:
+            return None
+        candidates += [(p, None) for p in matches]
         for candidate, whose in candidates:
             if candidate == params:
                 continue
@@ -297,7 +307,8 @@ class Answer(Check):
 
 
 def _grid_matches(question, mine, rel, absolute, most=20):
-    """Parameter sets of the question's choice grid whose value is close to the student's (float prefilter)."""
+    """Parameter sets of the question's choice grid whose value is close to the student's (a float prefilter);
+    None when the value is common in the grid (more than COMMON of it)."""
     import numpy as np
     import sympy as sp
     to_number = analytic().question.to_number
@@ -322,6 +333,8 @@ def _grid_matches(question, mine, rel, absolute, most=20):
     with np.errstate(all="ignore"):
         values = np.broadcast_to(sp.lambdify(symbols, question.formula, modules="numpy")(*args), picks.shape[1:])
         near = np.flatnonzero(np.abs(values - m) <= max(float(absolute), float(rel) * abs(m)) + 1e-9 * abs(m))
+    if len(near) > COMMON * picks.shape[1]:
+        return None
     defaults = {s.name: v for s, v in question.substitute().items()}
     return [dict(defaults, **{n: options[n][picks[i][j]] for i, n in enumerate(names)}) for j in near[:most]]
 
