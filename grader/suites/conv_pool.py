@@ -77,6 +77,8 @@ CONV_PUBLIC = ({"N": 2, "C": 3, "F": 3, "HH": 4, "WW": 4, "stride": 2, "pad": 1,
                 "seed": 0, "linspace": True},
                {"N": 4, "C": 3, "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "H_out": 5, "W_out": 5, "seed": 1},
                {"N": 2, "C": 2, "F": 3, "HH": 2, "WW": 3, "stride": 2, "pad": 2, "H_out": 3, "W_out": 4, "seed": 2})
+GRADIENT_PUBLIC = ({"N": 2, "C": 2, "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "H_out": 4, "W_out": 4, "seed": 3},
+                   CONV_PUBLIC[2])
 CONV = Cases(make_conv, CONV_PUBLIC, conv_params())
 CONV_HIDDEN = Cases(make_conv, (), conv_params())
 
@@ -284,9 +286,12 @@ def translation_equivariant(ctx, i):
     plan = ctx.plan()
     big = plan.call(CONV_F, i["x"], i["w"], i["b"], i["conv_param"])[0]
     moved = plan.call(CONV_F, i["x"][:, :, a * s:, c * s:], i["w"], i["b"], i["conv_param"])[0]
-    plan.returns(big, moved)
-    big, moved = ctx.run_student(plan)
+    doubled = plan.call(CONV_F, 2 * i["x"], i["w"], i["b"], i["conv_param"])[0]
+    plan.returns(big, moved, doubled)
+    big, moved, doubled = ctx.run_student(plan)
     check_value(big, np.zeros(big.shape if type(big) is np.ndarray else ()), "out", np.inf)
+    if type(doubled) is np.ndarray and doubled.shape == big.shape and np.array_equal(doubled, big):
+        raise Fail("the output does not change when x does", "output ignores the input")
     expected = big[:, :, a:, c:]
     if type(moved) is not np.ndarray or moved.shape != expected.shape or not np.allclose(moved, expected, atol=1e-9):
         raise Fail("conv(x shifted by %d×%d pixels) is not conv(x) shifted by %d×%d outputs (stride %d)"
@@ -362,7 +367,8 @@ def expect_error(ctx, plan, what):
         raise Fail(reply.failure, "crashed or timed out", abort=True)
     if reply.ok:
         got = reply.values[0]
-        shown = describe(got[0] if isinstance(got, (tuple, list)) and got else got)
+        got = got[0] if isinstance(got, (tuple, list)) and got else got
+        shown = repr(got) if isinstance(got, (int, float)) else describe(got)
         raise Fail("%s returned %s instead of raising ValueError: the output size is not an integer, so the "
                    "windows do not tile the input" % (what, shown), "no error on a non-integer output size",
                    hint="raise ValueError when stride does not divide H + 2*pad - HH (do not round down)")
@@ -479,7 +485,7 @@ def conv_checks(forward, backward, label, points):
                 labels=("dx", "dw", "db"), tol=1e-8, hints=conv_hints, examples=8,
                 description="the same on hidden inputs"),
         Gradient(backward + ".numerical_gradient", 2, (forward, backward),
-                 cases=Cases(make_conv, CONV_PUBLIC[1:]), forward=conv(forward),
+                 cases=Cases(make_conv, GRADIENT_PUBLIC), forward=conv(forward),
                  analytic=conv_grads(forward, backward), wrt=("x", "w", "b"), directions=4, probes=3,
                  description="dx, dw, db match centred differences of your own %s forward along random "
                              "directions and at single entries (42 forward calls per case)" % label),
@@ -490,11 +496,13 @@ def conv_checks(forward, backward, label, points):
     ]
 
 
+SIZES = ({"H": 32, "HH": 3, "stride": 1, "pad": 1}, {"H": 5, "HH": 3, "stride": 2, "pad": 0},
+         {"H": 4, "HH": 4, "stride": 2, "pad": 1}, {"H": 7, "HH": 7, "stride": 3, "pad": 0},
+         {"H": 2, "HH": 4, "stride": 1, "pad": 1})
+
 CHECKS = [
     Compare(SIZE + ".values", 1, (SIZE,),
-            cases=Cases(lambda p: p, ({"H": 32, "HH": 3, "stride": 1, "pad": 1}, {"H": 5, "HH": 3, "stride": 2, "pad": 0},
-                                      {"H": 4, "HH": 4, "stride": 2, "pad": 1}, {"H": 7, "HH": 7, "stride": 3, "pad": 0},
-                                      {"H": 2, "HH": 4, "stride": 1, "pad": 1})),
+            cases=Cases(lambda p: p, SIZES),
             build=lambda plan, i: plan.call(SIZE, i["H"], i["HH"], i["stride"], i["pad"]), labels=("H_out",),
             description="(H + 2·pad − HH) / stride + 1 as an int"),
     Property(SIZE + ".raises", 1, (SIZE,), cases=Cases(make_bad, BAD_PUBLIC, bad_params()), body=size_raises,
@@ -526,8 +534,7 @@ CHECKS = [
              body=unchanged(conv_steps(CONV_F, CONV_B)), requires=(CONV_B + ".values",),
              description="x, w, b, conv_param and dout are not modified"),
     Property("conv_naive.translation_equivariant", 1, (CONV_F,), HIDDEN, cases=SHIFTED, body=translation_equivariant,
-             examples=6, requires=(CONV_F + ".values",),
-             description="shifting the input by whole strides shifts the output"),
+             examples=6, description="shifting the input by whole strides shifts the output"),
     Compare(MAX_F + ".values", 2, (MAX_F,), cases=POOL, build=pool(MAX_F), labels=("out",), tol=1e-9, examples=4,
             description="CS231n's notebook case and drawn shapes, overlapping windows included"),
     Compare(MAX_B + ".values", 2, (MAX_F, MAX_B), cases=POOL, build=pool_backward_build(MAX_F, MAX_B),
