@@ -123,10 +123,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
         wrong = student != expected
         if wrong.any():
             i = np.unravel_index(np.argmax(wrong), wrong.shape)
+            first = "%s differs in %d of %d entries; first at %s: yours %s, expected %s" % (
+                label, wrong.sum(), wrong.size, [int(k) for k in i], student[i], expected[i])
             extra = [h for h in [assignment_hint(student, expected, hints)] if h]
-            raise Fail("\n".join(["%s differs in %d of %d entries; first at %s: yours %s, expected %s"
-                                   % (label, wrong.sum(), wrong.size, [int(k) for k in i], student[i], expected[i])] + extra),
-                       "wrong values", hint=_first_hint(extra))
+            raise Fail("\n".join([first] + extra), "wrong values", hint=_first_hint(extra))
         return 0.0
     err = rel_error(student, expected)
     if err > tol:

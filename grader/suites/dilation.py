@@ -46,8 +46,10 @@ def make_kernel(p):
 KERNEL_DRAWN = st.fixed_dictionaries({"lead": st.sampled_from([[], [], [2, 3], [1, 2]]), "FH": st.integers(1, 4),
                                       "FW": st.integers(1, 4), "D": st.integers(1, 4),
                                       "seed": st.integers(0, 2 ** 16)})
-KERNEL_PUBLIC = ({"lead": [], "FH": 3, "FW": 3, "D": 2, "seed": 0}, {"lead": [2, 3], "FH": 3, "FW": 2, "D": 3, "seed": 1},
-                 {"lead": [], "FH": 1, "FW": 1, "D": 4, "seed": 2}, {"lead": [1, 1], "FH": 2, "FW": 4, "D": 1, "seed": 3})
+KERNEL_PUBLIC = ({"lead": [], "FH": 3, "FW": 3, "D": 2, "seed": 0},
+                 {"lead": [2, 3], "FH": 3, "FW": 2, "D": 3, "seed": 1},
+                 {"lead": [], "FH": 1, "FW": 1, "D": 4, "seed": 2},
+                 {"lead": [1, 1], "FH": 2, "FW": 4, "D": 1, "seed": 3})
 WORKED = ({"K": [[1, 2], [3, 4]], "D": 2}, {"K": [[1, 2], [3, 4]], "D": 3}, {"K": [[1, 2], [3, 4]], "D": 1})
 
 
