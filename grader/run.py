@@ -29,8 +29,23 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())]
+    found = [a for a in every if _defines(submission, a, every)]
     return found or every
+
+
+def _defines(submission, assignment, every):
+    """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
+    the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
+    submission."""
+    for symbol, hints in assignment.symbols.items():
+        src, _ = submission.find(symbol, hints)
+        if src is None:
+            continue
+        module = src.module.rsplit(".", 1)[-1]
+        if module in hints or not any(module in h for other in every if other is not assignment
+                                      for h in other.symbols.values()):
+            return True
+    return False
 
 
 def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
