@@ -2,6 +2,7 @@
 
 Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -38,7 +39,7 @@ def _defines(submission, assignment, every):
     the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
     submission."""
     for symbol, hints in assignment.symbols.items():
-        src, _ = submission.find(symbol, hints)
+        src, _ = submission.find(symbol, hints, assignment.name)
         if src is None:
             continue
         module = src.module.rsplit(".", 1)[-1]
@@ -51,7 +52,7 @@ def _defines(submission, assignment, every):
 def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each)."""
     course = course or Course()
-    from .isolation import probe
+    from .isolation import claim_slot, probe
     if not hasattr(isolation, "sandbox_args"):
         isolation = probe(isolation or "auto")
     started = time.monotonic()
@@ -64,9 +65,10 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
-        for assignment in select(submission, names):
-            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                         slot)
+        with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
+            for assignment in select(submission, names):
+                outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
+                                             slot)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),

@@ -38,15 +38,16 @@ class Submission:
     files: list
     notes: list = field(default_factory=list)  # things the student should know about the submission
 
-    def find(self, symbol, hints=()):
-        """The module that defines top-level `symbol`, preferring modules whose name matches a hint.
+    def find(self, symbol, hints=(), folder=None):
+        """The module that defines top-level `symbol`, preferring modules inside a package named `folder`
+        (the assignment's, when a whole course tree is graded), then modules whose name matches a hint.
 
         Returns (SourceFile or None, explanation when not found)."""
         found = [f for f in self.files if symbol in f.defines]
         if found:
             def rank(f):
-                last = f.module.rsplit(".", 1)[-1]
-                return (0 if last in hints else 1, f.module.count("."), f.path)
+                parts = f.module.split(".")
+                return (0 if folder in parts[:-1] else 1, 0 if parts[-1] in hints else 1, len(parts), f.path)
             # Within one file the last definition wins (as Python does); across files prefer the hint.
             return sorted(found, key=rank)[0], None
         broken = [f for f in self.files if f.problem]
@@ -56,10 +57,10 @@ class Submission:
             why += "; these files could not be read: " + "; ".join("%s: %s" % (f.path, f.problem) for f in broken)
         return None, why
 
-    def definition(self, symbol, hints=()):
+    def definition(self, symbol, hints=(), folder=None):
         """The AST node of `symbol`, or of `Class.method`."""
         head, _, method = symbol.partition(".")
-        src, _ = self.find(head, hints)
+        src, _ = self.find(head, hints, folder)
         if src is None:
             return None, None
         node = src.defines[head]

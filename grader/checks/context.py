@@ -11,7 +11,7 @@ class Context:
         self.student, self.reference, self.course = student, reference, course
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
-            src, why = submission.find(symbol, hints)
+            src, why = submission.find(symbol, hints, assignment.name)
             if src is None:
                 self.missing[symbol] = why
             else:
