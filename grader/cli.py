@@ -42,11 +42,21 @@ def load_course(args):
     return Course.load(getattr(args, "course", None))
 
 
+def start_probe(args):
+    """Probe the isolation layers in a thread while the grader imports its libraries (it costs a sandbox
+    start; the imports cost more, so the probe is then free)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from .isolation import probe
+    pool = ThreadPoolExecutor(1)
+    args.probe = pool.submit(probe, args.isolation)
+    pool.shutdown(wait=False)
+
+
 def load_isolation(args):
     """The isolation to grade with, or None after printing why grading must not run."""
     from .isolation import IsolationError, probe, require
     try:
-        iso = probe(args.isolation)
+        iso = args.probe.result() if getattr(args, "probe", None) else probe(args.isolation)
         require(iso, args.require)
         return iso
     except IsolationError as exc:
@@ -55,6 +65,7 @@ def load_isolation(args):
 
 
 def cmd_grade(args):
+    start_probe(args)
     from .run import grade
     try:
         course = load_course(args)
@@ -81,6 +92,7 @@ def cmd_grade(args):
 
 
 def cmd_check(args):
+    start_probe(args)
     from . import spec
     from .run import grade
     names = [args.assignment] if args.assignment else ()

@@ -2,6 +2,7 @@
 
 Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -29,16 +30,30 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())
-             or (a.answers and submission.answers)]
+    found = [a for a in every if _defines(submission, a, every) or (a.answers and submission.answers)]
     return found or every
+
+
+def _defines(submission, assignment, every):
+    """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
+    the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
+    submission."""
+    for symbol, hints in assignment.symbols.items():
+        src, _ = submission.find(symbol, hints, assignment.name)
+        if src is None:
+            continue
+        module = src.module.rsplit(".", 1)[-1]
+        if module in hints or not any(module in h for other in every if other is not assignment
+                                      for h in other.symbols.values()):
+            return True
+    return False
 
 
 def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
     `student_id` picks the student's variant of written answers (when the course enables variants)."""
     course = course or Course()
-    from .isolation import probe
+    from .isolation import claim_slot, probe
     if not hasattr(isolation, "sandbox_args"):
         isolation = probe(isolation or "auto")
     started = time.monotonic()
@@ -51,9 +66,10 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
-        for assignment in select(submission, names):
-            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                         slot, student_id)
+        with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
+            for assignment in select(submission, names):
+                outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
+                                             slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),

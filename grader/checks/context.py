@@ -14,7 +14,7 @@ class Context:
         self._answers = None
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
-            src, why = submission.find(symbol, hints)
+            src, why = submission.find(symbol, hints, assignment.name)
             if src is None:
                 self.missing[symbol] = why
             else:

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..sandbox.worker import BadValue, Handle, TensorValue
-from .diagnosis import diagnose, where
+from .diagnosis import assignment_hint, diagnose, where
 
 FLOAT_DTYPES = (np.float32, np.float64)
 
@@ -106,10 +106,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
         else:
             raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
     if student.shape != expected.shape:
-        extra = []
-        if student.shape == expected.shape[::-1] and student.ndim == 2:
+        extra = [h for h in [assignment_hint(student, expected, hints)] if h]
+        if not extra and student.shape == expected.shape[::-1] and student.ndim == 2:
             extra.append("hint: the shape is the transpose of the expected one")
-        elif student.size == expected.size:
+        elif not extra and student.size == expected.size:
             extra.append("hint: same number of entries: a reshape or a wrong axis order?")
         raise Fail("\n".join(["%s has shape %s, expected %s" % (label, student.shape, expected.shape)] + extra),
                    "wrong shape", hint=_first_hint(extra))
@@ -123,8 +123,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
         wrong = student != expected
         if wrong.any():
             i = np.unravel_index(np.argmax(wrong), wrong.shape)
-            raise Fail("%s differs in %d of %d entries; first at %s: yours %s, expected %s"
-                       % (label, wrong.sum(), wrong.size, list(i), student[i], expected[i]), "wrong values")
+            first = "%s differs in %d of %d entries; first at %s: yours %s, expected %s" % (
+                label, wrong.sum(), wrong.size, [int(k) for k in i], student[i], expected[i])
+            extra = [h for h in [assignment_hint(student, expected, hints)] if h]
+            raise Fail("\n".join([first] + extra), "wrong values", hint=_first_hint(extra))
         return 0.0
     err = rel_error(student, expected)
     if err > tol:

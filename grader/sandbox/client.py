@@ -260,8 +260,13 @@ class Sandbox:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the worker closed its answer pipe and stopped responding"
+        if code > 128 and self.launcher:  # bwrap and unshare report a signal as 128 + its number
+            code = 128 - code
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "number %d" % -code
             why = {"SIGKILL": " (killed: CPU or memory limit?)", "SIGSEGV": " (a crash: runaway recursion?)",
                    "SIGXCPU": " (CPU time limit)"}.get(name, "")
             return "the worker process died from signal %s%s" % (name, why)

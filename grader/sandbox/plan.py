@@ -111,14 +111,7 @@ class LocalRunner:
 
     def __init__(self, namespace):
         self.namespace = namespace
-        self.store = {}
-        self._handles = 0
-
-    def _keep(self, value):
-        self._handles += 1
-        name = "_h%d" % self._handles
-        self.store[name] = value
-        return name
+        self.store = wire.Store()
 
     def run(self, plan, timeout=None):
         arrays = []
@@ -132,7 +125,7 @@ class LocalRunner:
                 raise exc
             return Reply(error=dict(wire.describe_exception(exc), step=i), elapsed=elapsed)
         out = []
-        encoded = [wire.encode(self._ref(r.name, r.item), out, self._keep) for r in plan._returns]
+        encoded = [wire.encode(self.store.ref(r.name, r.item), out, self.store.keep) for r in plan._returns]
         return Reply(values=wire.decode(encoded, [a.copy() for a in out]), elapsed=elapsed)
 
     def _resolve(self, name):
@@ -141,9 +134,3 @@ class LocalRunner:
         for part in rest:
             obj = getattr(obj, part)
         return obj
-
-    def _ref(self, name, item):
-        value = self.store[name]
-        for i in item:
-            value = value[i]
-        return value

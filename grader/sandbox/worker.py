@@ -202,6 +202,24 @@ def unpack(body):
 
 # ---------------------------------------------------------------- call plans
 
+class Store(dict):
+    """Values kept on the executing side: plan results by name, and handles for values that cannot cross."""
+
+    handles = 0
+
+    def keep(self, value):
+        self.handles += 1
+        name = "_h%d" % self.handles
+        self[name] = value
+        return name
+
+    def ref(self, name, item=()):
+        value = self[name]
+        for i in item:
+            value = value[i]
+        return value
+
+
 def execute_plan(steps, store, resolve_symbol):
     """Run the steps of a call plan against `store` (name -> value).
 
@@ -210,12 +228,7 @@ def execute_plan(steps, store, resolve_symbol):
     is a method of the stored object. Returns the index of the failing step and the exception, or None.
     """
 
-    def ref(name, item):
-        value = store[name]
-        for i in item:
-            value = value[i]
-        return value
-
+    ref = store.ref
     for i, step in enumerate(steps):
         try:
             if "let" in step:
@@ -266,14 +279,7 @@ class _Blocker:
 class _Worker:
     def __init__(self, req, resp):
         self.req, self.resp = req, resp
-        self.store, self.root, self.modules = {}, None, {}
-        self.handles = 0
-
-    def keep(self, value):
-        self.handles += 1
-        name = "_h%d" % self.handles
-        self.store[name] = value
-        return name
+        self.store, self.root = Store(), None
 
     def resolve_symbol(self, name, module):
         import importlib
@@ -305,18 +311,12 @@ class _Worker:
                 return {"error": dict(describe_exception(exc, self.root), step=i), "elapsed": elapsed}, []
             out = []
             try:
-                values = [self.ref(r["__ref__"], r.get("item", [])) for r in msg.get("returns", [])]
-                encoded = [encode(v, out, self.keep) for v in values]
+                values = [self.store.ref(r["__ref__"], r.get("item", [])) for r in msg.get("returns", [])]
+                encoded = [encode(v, out, self.store.keep) for v in values]
             except BaseException as exc:  # a hostile __eq__ or property may raise while encoding
                 return {"error": dict(describe_exception(exc, self.root), step=-1), "elapsed": elapsed}, []
             return {"values": encoded, "elapsed": elapsed}, out
         return {"error": {"type": "ProtocolError", "message": "unknown op %r" % op, "frames": []}}, []
-
-    def ref(self, name, item):
-        value = self.store[name]
-        for i in item:
-            value = value[i]
-        return value
 
     def read_exact(self, n):
         buf = b""
