@@ -45,6 +45,11 @@ def oracle():
     return module
 
 
+def hinted(message, category, hint=None, abort=False):
+    """A Fail whose message ends with its hint (visible checks show the message, hidden ones the hint)."""
+    return Fail(message + ("\nhint: " + hint if hint else ""), category, hint=hint, abort=abort)
+
+
 def worker_numpy(plan, *names):
     """Let `plan` call these NumPy functions in the worker (student side only: gradients between updates)."""
     plan.symbols = dict(plan.symbols, **{n: "numpy" for n in names})
@@ -252,7 +257,7 @@ def check_update(student, expected, rule, simulate, label="", tol=TOL, match_tol
     """Validate and compare one (next_w, config) answer against `expected`; name the likely mistake when it
     is wrong. A variant in ACCEPTED (the same update up to where ε sits) passes as well."""
     if not isinstance(student, (tuple, list)) or len(student) != 2:
-        raise Fail("%s should return (next_w, config), returned %s" % (rule, describe(student)),
+        raise hinted("%s should return (next_w, config), returned %s" % (rule, describe(student)),
                    "wrong return value", hint="return next_w, config")
     diagnosis = Diagnosis(rule, simulate)
     try:
@@ -290,7 +295,7 @@ def _compare(student, expected, label, tol, hints):
     next_w, config = student
     check_value(next_w, expected[0], label + "next_w", tol, hints)
     if not isinstance(config, dict):
-        raise Fail("%sconfig should be a dict, got %s" % (label, describe(config)), "wrong type",
+        raise hinted("%sconfig should be a dict, got %s" % (label, describe(config)), "wrong type",
                    hint="return the config dict (with the state written back)")
     check_value(config, expected[1], label + "config", tol, hints)
 
@@ -415,7 +420,7 @@ def cs231n_values(rule):
         plan.returns(plan.call(rule, inputs["w"], inputs["dw"], inputs["config"]))
         (student,) = ctx.run_student(plan)
         if not isinstance(student, (tuple, list)) or len(student) != 2 or not isinstance(student[1], dict):
-            raise Fail("%s should return (next_w, config) with config a dict, returned %s"
+            raise hinted("%s should return (next_w, config) with config a dict, returned %s"
                        % (rule, describe(student)), "wrong return value", hint="return next_w, config")
         diagnosis = Diagnosis(rule, lambda update: update(inputs["w"].copy(), inputs["dw"].copy(),
                                                            copy.deepcopy(inputs["config"])))
@@ -424,7 +429,7 @@ def cs231n_values(rule):
         try:
             for key, value in expected.items():
                 if key != "next_w" and key not in student[1]:
-                    raise Fail("config has no %r after the call" % key, "missing keys", hint=STATE_HINT)
+                    raise hinted("config has no %r after the call" % key, "missing keys", hint=STATE_HINT)
                 mine = student[0] if key == "next_w" else student[1][key]
                 tol = published.get("next_w_tol", published["tol"]) if key == "next_w" else published["tol"]
                 check_value(mine, value, "next_w" if key == "next_w" else "config[%r]" % key, tol,
@@ -473,7 +478,7 @@ def multi_step(rule):
         student, expected = ctx.both(lambda plan: (lambda w, c, dws: [w, c] + dws)(*chain(plan, rule, inputs)))
         for k, (dw, g) in enumerate(zip(student[2:], inputs["grads"])):
             if type(dw) is not np.ndarray or dw.shape != g.shape or not np.array_equal(dw, g):
-                raise Fail("the gradient dw of step %d was modified by %s" % (k + 1, rule), "dw modified",
+                raise hinted("the gradient dw of step %d was modified by %s" % (k + 1, rule), "dw modified",
                            hint="never write into dw (no in-place operations on it)")
         check_update(student[:2], expected[:2], rule, lambda update: simulate_steps(update, inputs),
                      "after %d steps: " % len(inputs["grads"]))
@@ -581,7 +586,7 @@ def converges_on_quadratic(rule):
                           ("matmul", "subtract"), chunk=150)
         f0, f1 = f(inputs["w"]), f(w)
         if not f1 <= 1e-3 * f0 + floor:
-            raise Fail("after %d steps with %s the convex quadratic is at %.3g (started at %.3g); expected at most "
+            raise hinted("after %d steps with %s the convex quadratic is at %.3g (started at %.3g); expected at most "
                        "%.3g" % (steps, config, f1, f0, 1e-3 * f0 + floor), "does not converge",
                        hint="the update should step against the gradient and keep its state between calls")
     return body
@@ -626,7 +631,7 @@ def progress_on_rosenbrock(rule):
         bad = np.flatnonzero(~(f1 <= 0.5 * f0 + 3))
         if bad.size:
             i = int(bad[0])
-            raise Fail("from (%.3g, %.3g), %d steps with %s end at f = %.3g (started at %.3g); expected at most %.3g"
+            raise hinted("from (%.3g, %.3g), %d steps with %s end at f = %.3g (started at %.3g); expected at most %.3g"
                        % (w0[0, i], w0[1, i], ROSENBROCK_STEPS, config, f1[i], f0[i], 0.5 * f0[i] + 3),
                        "no progress on Rosenbrock",
                        hint="the update should step against the gradient and keep its state between calls")
