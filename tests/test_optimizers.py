@@ -19,8 +19,11 @@ OPTIM = "optim.py"
 SGD_LINE = 'next_w = w - config["learning_rate"] * dw\n    return next_w, config\n\n\ndef sgd_momentum'
 ADAGRAD_STEP = ('cache = cache + dw * dw\n    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + '
                 'config["epsilon"])')
-RMSPROP_STEP = ('cache = decay * config["cache"] + (1 - decay) * dw * dw\n    next_w = w - config["learning_rate"] * dw '
-                '/ (np.sqrt(cache) + config["epsilon"])')
+RMSPROP_CACHE = 'cache = decay * config["cache"] + (1 - decay) * dw * dw'
+RMSPROP_STEP = RMSPROP_CACHE + '\n    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])'
+EPS_OUTSIDE, EPS_INSIDE = '.sqrt({}) + config["epsilon"]', '.sqrt({} + config["epsilon"])'
+MOMENTUM_V = 'v = config["momentum"] * v - config["learning_rate"] * dw'
+ADAM_LR = 'config.setdefault("learning_rate", 1e-3)'
 ADAM_STEP = 'next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])'
 ADAM_STORE = 'config["m"], config["v"], config["t"] = m, v, t'
 
@@ -29,10 +32,11 @@ MUTANTS = [
     ("sgd_sign", "sgd", [(SGD_LINE, SGD_LINE.replace("w - config", "w + config"))],
      "sgd.values", (), "up the gradient"),
     ("momentum_sign", "sgd_momentum",
-     [('v = config["momentum"] * v - config["learning_rate"] * dw', 'v = config["momentum"] * v + config["learning_rate"] * dw')],
+     [(MOMENTUM_V, MOMENTUM_V.replace("v - config", "v + config"))],
      "sgd_momentum.cs231n", (), "sign is flipped"),
     ("velocity_not_stored", "sgd_momentum",
-     [('    config["velocity"] = v\n    return next_w, config\n\n\ndef nesterov', '    return next_w, config\n\n\ndef nesterov')],
+     [('    config["velocity"] = v\n    return next_w, config\n\n\ndef nesterov',
+       '    return next_w, config\n\n\ndef nesterov')],
      "sgd_momentum.values", (), "written back"),
     ("nesterov_as_plain_momentum", "nesterov_momentum",
      [("next_w = w - mu * v_prev + (1 + mu) * v", "next_w = w + v")],
@@ -40,16 +44,16 @@ MUTANTS = [
     ("adagrad_decaying_cache", "adagrad", [("cache = cache + dw * dw", "cache = 0.99 * cache + 0.01 * dw * dw")],
      "adagrad.values", (), "running SUM"),
     ("adagrad_eps_inside_sqrt", "adagrad",
-     [(ADAGRAD_STEP, ADAGRAD_STEP.replace('np.sqrt(cache) + config["epsilon"]', 'np.sqrt(cache + config["epsilon"])'))],
+     [(ADAGRAD_STEP, ADAGRAD_STEP.replace(EPS_OUTSIDE.format("cache"), EPS_INSIDE.format("cache")))],
      "adagrad.tiny_gradients", (), "inside the square root"),
     ("rmsprop_missing_sqrt", "rmsprop",
      [(RMSPROP_STEP, RMSPROP_STEP.replace("(np.sqrt(cache) + ", "(cache + "))],
      "rmsprop.cs231n", (), "square root of the second moment is missing"),
     ("rmsprop_decay_swapped", "rmsprop",
-     [('cache = decay * config["cache"] + (1 - decay) * dw * dw', 'cache = (1 - decay) * config["cache"] + decay * dw * dw')],
+     [(RMSPROP_CACHE, 'cache = (1 - decay) * config["cache"] + decay * dw * dw')],
      "rmsprop.cs231n", (), "swapped"),
     ("rmsprop_eps_inside_sqrt", "rmsprop",
-     [(RMSPROP_STEP, RMSPROP_STEP.replace('np.sqrt(cache) + config["epsilon"]', 'np.sqrt(cache + config["epsilon"])'))],
+     [(RMSPROP_STEP, RMSPROP_STEP.replace(EPS_OUTSIDE.format("cache"), EPS_INSIDE.format("cache")))],
      "rmsprop.tiny_gradients", ("rmsprop.cs231n",), "inside the square root"),
     ("adam_no_bias_correction", "adam", [(ADAM_STEP, ADAM_STEP.replace("m_hat", "m").replace("v_hat", "v"))],
      "adam.cs231n", (), "no bias correction"),
@@ -61,9 +65,9 @@ MUTANTS = [
     ("adam_m_v_swapped", "adam", [(ADAM_STORE, ADAM_STORE.replace("m, v, t", "v, m, t"))],
      "adam.cs231n", (), "m and v are swapped"),
     ("adam_eps_inside_sqrt", "adam",
-     [(ADAM_STEP, ADAM_STEP.replace('np.sqrt(v_hat) + config["epsilon"]', 'np.sqrt(v_hat + config["epsilon"])'))],
+     [(ADAM_STEP, ADAM_STEP.replace(EPS_OUTSIDE.format("v_hat"), EPS_INSIDE.format("v_hat")))],
      "adam.tiny_gradients", ("adam.cs231n",), "inside the square root"),
-    ("adam_default_lr_1e-2", "adam", [('config.setdefault("learning_rate", 1e-3)', 'config.setdefault("learning_rate", 1e-2)')],
+    ("adam_default_lr_1e-2", "adam", [(ADAM_LR, ADAM_LR.replace("1e-3", "1e-2"))],
      "adam.defaults", ("adam.cs231n",), "default learning rate"),
 ]
 

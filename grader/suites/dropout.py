@@ -98,9 +98,9 @@ def check_kept_count(kept, n, keep, what, course):
         if keep != 0.5 and flo <= kept <= fhi:
             hint = "p is read the other way round: in this course %s" % convention(course)
         raise hinted("%s kept %d of %d units (%.4f); with a keep probability of %g a correct dropout keeps between "
-                   "%d and %d (a bound a correct solution misses with probability < 1e-9)"
-                   % (what, kept, n, kept / n, keep, math.ceil(lo), math.floor(hi)), "wrong fraction dropped",
-                   hint=hint or "each unit must be kept independently with the keep probability")
+                     "%d and %d (a bound a correct solution misses with probability < 1e-9)"
+                     % (what, kept, n, kept / n, keep, math.ceil(lo), math.floor(hi)), "wrong fraction dropped",
+                     hint=hint or "each unit must be kept independently with the keep probability")
 
 
 def check_mean(out, x, keep, what):
@@ -111,7 +111,7 @@ def check_mean(out, x, keep, what):
         if abs(ratio - keep) < 0.1 * keep:
             hint = "the mean shrank by the keep probability: " + hint
         raise hinted("%s: the mean of out is %.5g, the mean of x is %.5g; inverted dropout keeps the mean (within "
-                   "%.3g here)" % (what, out.mean(), x.mean(), s), "mean not preserved", hint=hint)
+                     "%.3g here)" % (what, out.mean(), x.mean(), s), "mean not preserved", hint=hint)
 
 
 # ---------------------------------------------------------------- calling the student's forward
@@ -129,13 +129,13 @@ def unpack(result, x, symbol, with_mask=False):
     """Validate (out, cache); with_mask: also the train-mode cache (dropout_param, mask), mask of x's shape."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise hinted("%s should return (out, cache), returned %s" % (symbol, describe(result)), "wrong return value",
-                   hint="return out, cache")
+                     hint="return out, cache")
     out, cache = result
     check_value(out, np.zeros(x.shape, dtype=x.dtype), "out", np.inf)   # type, dtype, shape, finiteness
     if with_mask:
         if not isinstance(cache, (tuple, list)) or len(cache) != 2:
             raise hinted("the cache should be (dropout_param, mask), got %s" % describe(cache), "wrong cache",
-                       hint="cache = (dropout_param, mask), as in CS231n")
+                         hint="cache = (dropout_param, mask), as in CS231n")
         check_value(cache[1], np.zeros(x.shape), "the mask in the cache", np.inf)
     return out, cache
 
@@ -195,7 +195,7 @@ def train_statistics(ctx, inputs):
             elif keep != 0.5 and np.allclose(s, x[kept] / (1 - keep)):
                 hint = "p is read the other way round: in this course %s" % convention(ctx.course)
             raise hinted("a kept unit should be x / keep: x = %.6g gave %.6g (keep = %g)"
-                       % (x[kept][0], s[0], keep), "wrong scaling", hint=hint)
+                         % (x[kept][0], s[0], keep), "wrong scaling", hint=hint)
     check_mean(out, x, keep, "train mode (p = %g)" % param["p"])
 
 
@@ -206,7 +206,7 @@ def test_mode(ctx, inputs):
     if type(out) is np.ndarray and out.shape == x.shape and np.allclose(out, x * inputs["keep"]) \
             and inputs["keep"] != 1:
         raise hinted("test-mode out is x · keep; with inverted dropout test mode is the identity", "test mode scales",
-                   hint="the rescaling happens at train time (divide by keep); test mode returns x unchanged")
+                     hint="the rescaling happens at train time (divide by keep); test mode returns x unchanged")
     check_value(out, x, "test-mode out", 0, exact=True)
 
 
@@ -228,9 +228,10 @@ def per_sample_masks(ctx, inputs):
     kept = out != 0
     constant = np.flatnonzero(kept.all(axis=0) | (~kept).all(axis=0))
     if constant.size:
+        what = "kept" if kept[0, constant[0]] else "dropped"
         raise hinted("column %d is %s in all %d samples of the batch: the samples share one mask"
-                   % (constant[0], "kept" if kept[0, constant[0]] else "dropped", x.shape[0]), "mask shared across the batch",
-                   hint="draw the mask with x's full shape (np.random.rand(*x.shape)), not one row for the batch")
+                     % (constant[0], what, x.shape[0]), "mask shared across the batch",
+                     hint="draw the mask with x's full shape (np.random.rand(*x.shape)), not one row for the batch")
     check_kept_count(int(kept.sum()), x.size, keep, "train mode", ctx.course)
 
 
@@ -246,10 +247,10 @@ def same_seed(ctx, inputs):
     a, b, c = (unpack(r, x, FORWARD)[0] for r in ctx.run_student(plan))
     if not np.array_equal(a, b):
         raise hinted("two calls with the same dropout_param['seed'] gave different outputs", "seed ignored",
-                   hint="call np.random.seed(dropout_param['seed']) when a seed is given (provided code)")
+                     hint="call np.random.seed(dropout_param['seed']) when a seed is given (provided code)")
     if np.array_equal(a, c) and 0 < keep < 1:   # equal masks for two seeds: probability <= 0.82**250
         raise hinted("seeds %d and %d gave the same output" % (seed, seed + 1), "seed not used",
-                   hint="draw the mask after seeding with dropout_param['seed']")
+                     hint="draw the mask after seeding with dropout_param['seed']")
 
 
 def make_dtype(p):
@@ -273,10 +274,10 @@ def dtype_and_input(ctx, inputs):
         out, _ = unpack(result, x, FORWARD)
         if out.dtype != x.dtype:
             raise hinted("%s-mode out has dtype %s for x of dtype %s" % (mode, out.dtype, x.dtype), "dtype not kept",
-                       hint="return out.astype(x.dtype, copy=False) (provided code)")
+                         hint="return out.astype(x.dtype, copy=False) (provided code)")
         if type(after) is not np.ndarray or not np.array_equal(after, x):
             raise hinted("dropout_forward modified its input x (%s mode)" % mode, "input modified",
-                       hint="compute out as a new array (out = x * mask / keep), never x *= ...")
+                         hint="compute out as a new array (out = x * mask / keep), never x *= ...")
 
 
 # ---------------------------------------------------------------- inverted dropout: backward
@@ -308,7 +309,7 @@ def mask_used(ctx, inputs):
     out, (_, mask) = unpack(result, x, FORWARD, with_mask=True)
     if not np.array_equal(mask != 0, out != 0):
         raise hinted("the mask in the cache is not the one forward used: it is nonzero where out is 0 (or the "
-                   "other way round)", "cache mask differs", hint="cache = (dropout_param, mask) with the mask used")
+                     "other way round)", "cache mask differs", hint="cache = (dropout_param, mask) with the mask used")
     expected = dout * (mask != 0) / keep
 
     def forgets_keep(s, e):
@@ -331,8 +332,8 @@ def noninverted(ctx, inputs):
     check_kept_count(int(kept.sum()), x.size, keep, "non-inverted train mode (p = %g)" % param["p"], ctx.course)
     if not np.allclose(out[kept], x[kept], rtol=1e-12):
         raise hinted("non-inverted dropout keeps a unit as it is: x = %.6g gave %.6g"
-                   % (x[kept][0], out[kept][0]), "wrong scaling",
-                   hint="no rescaling at train time in the non-inverted variant: out = x * mask")
+                     % (x[kept][0], out[kept][0]), "wrong scaling",
+                     hint="no rescaling at train time in the non-inverted variant: out = x * mask")
     out_test, _ = forward(ctx, x, dict(param, mode="test"), NI_FORWARD)
     check_value(out_test, keep * x, "test-mode out (keep · x)", 1e-12)
 
@@ -412,13 +413,13 @@ def empirical_values(ctx, inputs):
     exact = float(ctx.reference.namespace(EXPECTED)(a, p, variant, mode))
     if first != again:
         raise hinted("two calls with seed=%d gave %.8g and %.8g" % (inputs["seed"], first, again), "seed ignored",
-                   hint="pass the seed in dropout_param['seed'] to the forward function")
+                     hint="pass the seed in dropout_param['seed'] to the forward function")
     top = abs(a) / keep if variant == "inverted" else abs(a)
     bound = hoeffding(np.full(n, top)) if mode == "train" else 1e-12 * (1 + abs(exact))
     if not abs(first - exact) <= bound:
         raise hinted("empirical_activation(a=%g, p=%g, %r, %r, num_samples=%d) = %.6g, but E[out] = %.6g (a correct "
-                   "estimate is within %.3g)" % (a, p, variant, mode, n, first, exact, bound), "wrong estimate",
-                   hint="run the real forward function of the variant on num_samples copies of a and average")
+                     "estimate is within %.3g)" % (a, p, variant, mode, n, first, exact, bound), "wrong estimate",
+                     hint="run the real forward function of the variant on num_samples copies of a and average")
 
 
 # ---------------------------------------------------------------- the checks
@@ -447,8 +448,9 @@ CHECKS = [
              description="dx = dout · mask / keep for the mask in the cache (mask != 0 where a unit was kept)"),
     Property("dropout_forward.hidden", 2, (FORWARD,), HIDDEN, cases=Cases(make_train, (), TRAIN_DRAWN),
              body=train_statistics, examples=10, description="train-mode statistics on hidden inputs"),
-    Property("dropout_forward.per_sample_masks", 1, (FORWARD,), HIDDEN, cases=Cases(make_batch, BATCH_PUBLIC, BATCH_DRAWN),
-             body=per_sample_masks, examples=3, description="each sample of a batch has its own mask"),
+    Property("dropout_forward.per_sample_masks", 1, (FORWARD,), HIDDEN,
+             cases=Cases(make_batch, BATCH_PUBLIC, BATCH_DRAWN), body=per_sample_masks, examples=3,
+             description="each sample of a batch has its own mask"),
     Property("dropout_forward.same_seed", 1, (FORWARD,), HIDDEN, cases=Cases(make_train, (), TRAIN_DRAWN.filter(
              lambda p: p["N"] * p["D"] >= 250)), body=same_seed, examples=3,
              description="the same seed gives the same output, another seed another one"),
@@ -459,8 +461,9 @@ CHECKS = [
     Property("noninverted.forward", 1, (NI_FORWARD,), cases=Cases(make_train, TRAIN_PUBLIC[:2], TRAIN_DRAWN),
              body=noninverted, examples=3,
              description="non-inverted: train out = x · mask (kept fraction within the bound), test out = keep · x"),
-    Property("noninverted.backward", 1, (NI_FORWARD, NI_BACKWARD), cases=Cases(make_train, TRAIN_PUBLIC[:2], TRAIN_DRAWN),
-             body=noninverted_backward, examples=3, description="non-inverted backward: dout · mask, test keep · dout"),
+    Property("noninverted.backward", 1, (NI_FORWARD, NI_BACKWARD),
+             cases=Cases(make_train, TRAIN_PUBLIC[:2], TRAIN_DRAWN), body=noninverted_backward, examples=3,
+             description="non-inverted backward: dout · mask, test keep · dout"),
     Property("expected_activation.values", 2, (EXPECTED,), cases=Cases(make_activation, ACTIVATION_PUBLIC),
              body=expected_values, examples=0,
              description="E[out] for both variants in train and test mode (a number and an array)"),

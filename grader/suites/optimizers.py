@@ -116,8 +116,9 @@ def rmsprop_like(swapped=False, eps_inside=False, sqrt=True, no_decay=False):
 def adam_like(bias=True, t_use="before", eps_inside=False, sqrt=True, swap_store=False, default_lr=1e-3,
               alpha_form=False):
     """Adam and its classic mistakes. t_use: "before" (right), "after" (t used, then incremented), "not stored"
-    (t + 1 used, config['t'] never updated), "unchanged" (t used as is, never incremented). alpha_form: Kingma & Ba's 'efficient' version (CS231n 2025's solution),
-    lr_t = lr·sqrt(1 − β2ᵗ)/(1 − β1ᵗ); w −= lr_t·m/(sqrt(v) + ε): accepted, it differs only through ε."""
+    (t + 1 used, config['t'] never updated), "unchanged" (t used as is, never incremented).
+    alpha_form: Kingma & Ba's 'efficient' version (CS231n 2025's solution), lr_t = lr·sqrt(1 − β2ᵗ)/(1 − β1ᵗ);
+    w −= lr_t·m/(sqrt(v) + ε): accepted, it differs only through ε."""
     def update(w, dw, config=None):
         config = {} if config is None else config
         config.setdefault("learning_rate", default_lr)
@@ -258,7 +259,7 @@ def check_update(student, expected, rule, simulate, label="", tol=TOL, match_tol
     is wrong. A variant in ACCEPTED (the same update up to where ε sits) passes as well."""
     if not isinstance(student, (tuple, list)) or len(student) != 2:
         raise hinted("%s should return (next_w, config), returned %s" % (rule, describe(student)),
-                   "wrong return value", hint="return next_w, config")
+                     "wrong return value", hint="return next_w, config")
     diagnosis = Diagnosis(rule, simulate)
     try:
         _compare(student, expected, label, tol, [diagnosis.hint_rule(match_tol)])
@@ -296,7 +297,7 @@ def _compare(student, expected, label, tol, hints):
     check_value(next_w, expected[0], label + "next_w", tol, hints)
     if not isinstance(config, dict):
         raise hinted("%sconfig should be a dict, got %s" % (label, describe(config)), "wrong type",
-                   hint="return the config dict (with the state written back)")
+                     hint="return the config dict (with the state written back)")
     check_value(config, expected[1], label + "config", tol, hints)
 
 
@@ -421,7 +422,7 @@ def cs231n_values(rule):
         (student,) = ctx.run_student(plan)
         if not isinstance(student, (tuple, list)) or len(student) != 2 or not isinstance(student[1], dict):
             raise hinted("%s should return (next_w, config) with config a dict, returned %s"
-                       % (rule, describe(student)), "wrong return value", hint="return next_w, config")
+                         % (rule, describe(student)), "wrong return value", hint="return next_w, config")
         diagnosis = Diagnosis(rule, lambda update: update(inputs["w"].copy(), inputs["dw"].copy(),
                                                            copy.deepcopy(inputs["config"])))
         expected = {"next_w": np.array(published["next_w"])}
@@ -479,7 +480,7 @@ def multi_step(rule):
         for k, (dw, g) in enumerate(zip(student[2:], inputs["grads"])):
             if type(dw) is not np.ndarray or dw.shape != g.shape or not np.array_equal(dw, g):
                 raise hinted("the gradient dw of step %d was modified by %s" % (k + 1, rule), "dw modified",
-                           hint="never write into dw (no in-place operations on it)")
+                             hint="never write into dw (no in-place operations on it)")
         check_update(student[:2], expected[:2], rule, lambda update: simulate_steps(update, inputs),
                      "after %d steps: " % len(inputs["grads"]))
     return body
@@ -587,8 +588,8 @@ def converges_on_quadratic(rule):
         f0, f1 = f(inputs["w"]), f(w)
         if not f1 <= 1e-3 * f0 + floor:
             raise hinted("after %d steps with %s the convex quadratic is at %.3g (started at %.3g); expected at most "
-                       "%.3g" % (steps, config, f1, f0, 1e-3 * f0 + floor), "does not converge",
-                       hint="the update should step against the gradient and keep its state between calls")
+                         "%.3g" % (steps, config, f1, f0, 1e-3 * f0 + floor), "does not converge",
+                         hint="the update should step against the gradient and keep its state between calls")
     return body
 
 
@@ -632,9 +633,9 @@ def progress_on_rosenbrock(rule):
         if bad.size:
             i = int(bad[0])
             raise hinted("from (%.3g, %.3g), %d steps with %s end at f = %.3g (started at %.3g); expected at most %.3g"
-                       % (w0[0, i], w0[1, i], ROSENBROCK_STEPS, config, f1[i], f0[i], 0.5 * f0[i] + 3),
-                       "no progress on Rosenbrock",
-                       hint="the update should step against the gradient and keep its state between calls")
+                         % (w0[0, i], w0[1, i], ROSENBROCK_STEPS, config, f1[i], f0[i], 0.5 * f0[i] + 3),
+                         "no progress on Rosenbrock",
+                         hint="the update should step against the gradient and keep its state between calls")
     return body
 
 
