@@ -52,6 +52,13 @@ class Plan:
                            "repeat": repeat})
         return Ref(name)
 
+    def use_numpy(self, *functions):
+        """Let this plan call NumPy functions by name ("matmul", "random.rand") between the student's calls, e.g. a
+        gradient inside an optimization loop. Only a worker resolves them (the reference runner knows the
+        reference's symbols only); what they compute is the student's side's business, so check results here."""
+        self.symbols = dict(self.symbols, **{f.split(".")[0]: "numpy" for f in functions})
+        return self
+
     def new(self, cls, *args, name=None, **kwargs):
         """Construct an object (calling its class); it stays on the executing side."""
         ref = self.call(cls, *args, name=name, **kwargs)

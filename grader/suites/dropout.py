@@ -49,12 +49,6 @@ def hinted(message, category, hint=None, abort=False):
     return Fail(message + ("\nhint: " + hint if hint else ""), category, hint=hint, abort=abort)
 
 
-def worker_numpy(plan, *names):
-    """Let `plan` call these NumPy functions in the worker (student side only)."""
-    plan.symbols = dict(plan.symbols, **{n.split(".")[0]: "numpy" for n in names})
-    return plan
-
-
 # ---------------------------------------------------------------- the bounds
 
 def _kl(q, p):
@@ -238,7 +232,7 @@ def per_sample_masks(ctx, inputs):
 def same_seed(ctx, inputs):
     """The same seed gives the same output even when the global RNG moved in between; two seeds differ."""
     x, keep, seed = inputs["x"], inputs["keep"], inputs["seed"]
-    plan = worker_numpy(ctx.plan(), "random.rand")
+    plan = ctx.plan().use_numpy("random.rand")
     first = plan.call(FORWARD, x, train_param(ctx, keep, seed))
     plan.call("random.rand", 7)
     again = plan.call(FORWARD, x, train_param(ctx, keep, seed))

@@ -50,12 +50,6 @@ def hinted(message, category, hint=None, abort=False):
     return Fail(message + ("\nhint: " + hint if hint else ""), category, hint=hint, abort=abort)
 
 
-def worker_numpy(plan, *names):
-    """Let `plan` call these NumPy functions in the worker (student side only: gradients between updates)."""
-    plan.symbols = dict(plan.symbols, **{n: "numpy" for n in names})
-    return plan
-
-
 # ---------------------------------------------------------------- the classic mistakes, simulated here
 
 def _config(config, rule):
@@ -520,7 +514,7 @@ TINY_DRAWN = st.fixed_dictionaries({"shape": SHAPES, "seed": st.integers(0, 2 **
 def run_in_worker(ctx, rule, w0, config, steps, gradient, constants, functions, chunk):
     """Run `steps` updates of the student's rule, `chunk` per round trip. gradient(plan, w, constants) -> ref
     of the gradient at w, built from NumPy calls (functions) on named constants stored in the worker."""
-    plan = worker_numpy(ctx.plan(), *functions)
+    plan = ctx.plan().use_numpy(*functions)
     plan.let(w0, name="opt_w")
     plan.let(copy.deepcopy(config), name="opt_config")
     for k, v in constants.items():
@@ -529,7 +523,7 @@ def run_in_worker(ctx, rule, w0, config, steps, gradient, constants, functions, 
     refs = {k: Ref("opt_" + k) for k in constants}
     done = 0
     while done < steps:
-        plan = worker_numpy(ctx.plan(), *functions)
+        plan = ctx.plan().use_numpy(*functions)
         w, config = Ref("opt_w"), Ref("opt_config")
         for _ in range(min(chunk, steps - done)):
             out = plan.call(rule, w, gradient(plan, w, refs), config)
