@@ -74,7 +74,8 @@ def student_error(error, plan):
     if step == -1:
         return Fail("the value returned does not have the expected form (%s)" % error.get("message", ""),
                     "wrong return value", hint="return exactly what the docstring asks for")
-    where = plan.steps[step]["call"] if 0 <= step < len(plan.steps) and "call" in plan.steps[step] else "your code"
+    where = plan.steps[step].get("label", plan.steps[step]["call"]) \
+        if 0 <= step < len(plan.steps) and "call" in plan.steps[step] else "your code"
     what, hint = HINTS.get(kind, ("raised %s" % kind, None))
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:

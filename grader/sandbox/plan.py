@@ -32,6 +32,7 @@ class Plan:
     def __init__(self, symbols=None):
         self.steps, self._returns, self._n = [], [], 0
         self.symbols = symbols or {}   # symbol -> module, filled in by the runner
+        self._classes = {}             # name of an object made by new() -> its class, to label method calls
 
     def _name(self):
         self._n += 1
@@ -51,12 +52,25 @@ class Plan:
                            "repeat": repeat})
         return Ref(name)
 
-    new = call  # constructing an object is calling its class
+    def use_numpy(self, *functions):
+        """Let this plan call NumPy functions by name ("matmul", "random.rand") between the student's calls, e.g. a
+        gradient inside an optimization loop. Only a worker resolves them (the reference runner knows the
+        reference's symbols only); what they compute is the student's side's business, so check results here."""
+        self.symbols = dict(self.symbols, **{f.split(".")[0]: "numpy" for f in functions})
+        return self
+
+    def new(self, cls, *args, name=None, **kwargs):
+        """Construct an object (calling its class); it stays on the executing side."""
+        ref = self.call(cls, *args, name=name, **kwargs)
+        self._classes[ref.name] = cls.split(".")[-1]
+        return ref
 
     def method(self, obj, method, *args, repeat=1, name=None, **kwargs):
         name = name or self._name()
-        self.steps.append({"call": method, "on": obj.name, "args": list(args), "kwargs": kwargs,
-                           "as": name, "repeat": repeat})
+        step = {"call": method, "on": obj.name, "args": list(args), "kwargs": kwargs, "as": name, "repeat": repeat}
+        if obj.name in self._classes and not obj.item:   # messages name `Class.method`, not just `method`
+            step["label"] = "%s.%s" % (self._classes[obj.name], method)
+        self.steps.append(step)
         return Ref(name)
 
     def returns(self, *refs):
@@ -75,6 +89,7 @@ class Plan:
         out = []
         for step in self.steps:
             step = dict(step)
+            step.pop("label", None)
             if "value" in step:
                 step["value"] = _encode_arg(step["value"], arrays)
             if "args" in step:
