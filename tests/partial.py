@@ -1,4 +1,7 @@
-"""Grade only some checks of an assignment (and the checks they require): mutant tests of slow suites."""
+"""Grade only some checks of an assignment (and the checks they require): mutant tests of slow suites.
+
+DLGRADER_TEST_SLOT picks the sandbox slot (default 0), for test runs beside other gradings on one machine.
+"""
 import dataclasses
 import os
 import shutil
@@ -30,7 +33,8 @@ def graded(path, name, checks, course=None):
     os.chmod(top, 0o755)
     try:
         submission = prepare(path, os.path.join(top, "submission"))
-        found = grade_assignment(subset, submission, course or Course(), top, False, probe("auto"), [])
+        found = grade_assignment(subset, submission, course or Course(), top, False, probe("auto"), [],
+                                 slot=int(os.environ.get("DLGRADER_TEST_SLOT", "0")))
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return {o.check.name: o for o in found}

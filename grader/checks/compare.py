@@ -16,7 +16,8 @@ class Compare(Check):
     hints: object = None          # inputs -> list of diagnosis rules (student, expected) -> str | None
     exact: bool = False
     examples: int = 0             # drawn examples (from cases.strategy) after the public cases
-    settings: dict = None         # course settings for this check (overriding the course file), e.g. {"FLOPS_PER_MAC": 2}
+    settings: object = None       # course settings for this check, overriding the course file: a dict such as
+                                  # {"FLOPS_PER_MAC": 2}, or inputs -> dict (settings drawn with the case)
     tensors: bool = False         # outputs are torch tensors (compared as the arrays they cross the wire as)
     kind: str = "compare"
 
@@ -29,7 +30,8 @@ class Compare(Check):
                 out = self.build(plan, inputs)
                 several.append(isinstance(out, tuple))
                 return list(out) if several[0] else [out]
-            student, expected = ctx.both(refs, self.settings)
+            settings = self.settings(inputs) if callable(self.settings) else self.settings
+            student, expected = ctx.both(refs, settings)
             rules = self.hints(inputs) if self.hints else None
             if not several[0]:
                 (student,), (expected,) = student, expected

@@ -207,7 +207,7 @@ def unpack(body):
 # Plans are written by the trusted parent; the list keeps the reference side (run in the parent) to these.
 LIBRARY = frozenset({
     "builtins.getattr", "builtins.list", "builtins.tuple",
-    "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.normal", "torch.flatten",
+    "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.Generator", "torch.normal", "torch.flatten",
     "torch.set_grad_enabled", "torch.cuda.is_available",
     "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
     "torch.nn.functional.cross_entropy", "torch.nn.utils.parameters_to_vector", "torch.optim.SGD",
