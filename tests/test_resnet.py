@@ -13,6 +13,8 @@ from helpers import REFERENCE, mutant
 from partial import graded
 
 RB, CO, TR = "residual_block.py", "counting.py", "torch_resnet.py"
+BASIC_INIT = ("self.conv1 = conv3x3(inplanes, planes, stride)\n        self.bn1 = nn.BatchNorm2d(planes)\n"
+              "        self.relu = nn.ReLU(inplace=True)\n        self.conv2 = conv3x3(planes, planes)\n")
 MUTANTS = [
     # name, file, old, new, the check that must fail, checks that must still pass[, a phrase of its output]
     ("relu_before_addition_numpy", RB, "    z = r + s\n    return np.maximum(z, 0), (h, z, cache1, cache2, cache_s)",
@@ -29,8 +31,8 @@ MUTANTS = [
      ("resnet_params.torchvision",)),
     ("fc_bias_forgotten", CO, "'params': (C + 1) * num_classes", "'params': C * num_classes",
      "resnet_params.torchvision", ("resnet_macs.v1",), "fully connected layer has a bias"),
-    ("max_pool_forgotten", CO, "H, C = conv_output_size(rows[-1]['out_size'], 3, 2, 1), 64", "H, C = rows[-1]['out_size'], 64",
-     "resnet_layer_table.stage_sizes", ("resnet_params.torchvision",)),
+    ("max_pool_forgotten", CO, "H, C = conv_output_size(rows[-1]['out_size'], 3, 2, 1), 64",
+     "H, C = rows[-1]['out_size'], 64", "resnet_layer_table.stage_sizes", ("resnet_params.torchvision",)),
     ("input_instead_of_output_size", CO, "'macs': H_out * H_out * C_out", "'macs': H * H * C_out", "resnet_macs.v1",
      ("resnet_params.torchvision",)),
     ("keras_setting_ignored", CO, "(4 if COUNT_BN_MOVING_STATS else 2) * C", "2 * C", "resnet_params.keras",
@@ -43,10 +45,9 @@ MUTANTS = [
      "if stride != 1:", "torch.param_counts", (), "layer1.0.downsample.0.weight"),
     ("stride_on_the_other_conv_torch", TR, "s1, s3 = (1, stride) if STRIDE_ON_3X3 else (stride, 1)",
      "s1, s3 = (stride, 1) if STRIDE_ON_3X3 else (1, stride)", "torch.blocks", ()),
-    ("basic_block_stride_on_conv2", TR, "self.conv1 = conv3x3(inplanes, planes, stride)\n        self.bn1 = "
-     "nn.BatchNorm2d(planes)\n        self.relu = nn.ReLU(inplace=True)\n        self.conv2 = conv3x3(planes, planes)\n",
-     "self.conv1 = conv3x3(inplanes, planes)\n        self.bn1 = nn.BatchNorm2d(planes)\n        self.relu = "
-     "nn.ReLU(inplace=True)\n        self.conv2 = conv3x3(planes, planes, stride)\n", "torch.blocks", ()),
+    ("basic_block_stride_on_conv2", TR, BASIC_INIT,
+     BASIC_INIT.replace("(inplanes, planes, stride)", "(inplanes, planes)").replace(
+         "conv3x3(planes, planes)", "conv3x3(planes, planes, stride)"), "torch.blocks", ()),
     ("stride_setting_ignored_torch", TR, "s1, s3 = (1, stride) if STRIDE_ON_3X3 else (stride, 1)",
      "s1, s3 = (1, stride)", "torch.bottleneck_other_convention", ("torch.blocks",)),
     ("fc_bias_forgotten_torch", TR, "nn.Linear(512 * block.expansion, num_classes)",
@@ -60,8 +61,8 @@ MUTANTS = [
 ]
 
 
-@pytest.mark.parametrize("name,file,old,new,check,still,phrase", [m + ("",) * (7 - len(m)) for m in MUTANTS],
-                         ids=[m[0] for m in MUTANTS])
+@pytest.mark.parametrize("name,file,old,new,check,still,phrase",
+                         [m + ("",) * (7 - len(m)) for m in MUTANTS], ids=[m[0] for m in MUTANTS])
 def test_mutant_is_caught_by_its_check(tmp_path, name, file, old, new, check, still, phrase):
     path = mutant(tmp_path, "resnet", file, old, new)
     result = graded(path, "resnet", (check,) + still)

@@ -228,14 +228,15 @@ def execute_plan(steps, store, resolve_symbol, undo=None):
     """Run the steps of a call plan against `store` (name -> value).
 
     A step is one of
-      {"let": name, "value": v}                                  store a value
-      {"call": symbol, "on": name?, "on_item": [i..]?, "args": [...], "kwargs": {...}, "as": name?,
-       "repeat": n?}                  call a symbol (resolved by `resolve_symbol(name, module)`), or with
-                                      "on" a method of a stored object (or of its item); with "library": true a function of
-                                      LIBRARY instead; with "fetch": true store the symbol itself, uncalled
-      {"setconst": NAME, "of": symbol, "module": m, "value": v}  set the module constant NAME of the module
-                                      that defines `symbol` (a course setting); (module, NAME, old value)
-                                      is appended to `undo` when given
+      {"let": name, "value": v}
+          store a value
+      {"call": symbol, "on": name?, "on_item": [i..]?, "args": [...], "kwargs": {...}, "as": name?, "repeat": n?}
+          call a symbol (resolved by `resolve_symbol(name, module)`), or with "on" a method of a stored object
+          (or of its item); with "library": true a function of LIBRARY instead; with "fetch": true store the
+          symbol itself, uncalled
+      {"setconst": NAME, "of": symbol, "module": m, "value": v}
+          set the module constant NAME in the module that defines `symbol` (a course setting); (module, NAME,
+          old value) is appended to `undo` when given
     Returns the index of the failing step and the exception, or None.
     """
 

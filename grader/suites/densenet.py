@@ -240,7 +240,8 @@ CHECKS = [
             hints=transition_hints, examples=6, description="floor(θ·c): 1024 → 512, 255 → 127 with θ = 0.5"),
     Compare("densenet_channels.densenet121", 2, (STAGES,), cases=Cases(make_config, DENSENETS[:1]),
             build=lambda plan, i: plan.call(STAGES, i["config"]), labels=("stages",), tol=0,
-            description="DenseNet-121: block1 64→256, transition1 →128, …, block4 512→1024 (no final transition)"),
+            description="DenseNet-121: block1 64→256, transition1 →128, …, block4 512→1024 "
+                        "(no final transition)"),
     Compare("densenet_channels.hidden", 1, (STAGES,), HIDDEN, cases=Cases(make_config, (), CONFIG_DRAWN),
             build=lambda plan, i: plan.call(STAGES, i["config"]), labels=("stages",), tol=0, examples=10,
             description="the stages of drawn DenseNets"),
@@ -261,7 +262,8 @@ CHECKS = [
             description="with COUNT_BN_MOVING_STATS = True (Keras: DenseNet121 8,062,504)"),
     Compare("dense_block_forward.values", 2, (FWD,), cases=Cases(make_block, BLOCK_PUBLIC, BLOCK_DRAWN),
             build=forward, labels=("out",), tol=1e-9, examples=4,
-            description="out = [x, x_1, …, x_L] with x_l = conv3x3(relu([x, …, x_{l−1}])) on fixed and drawn blocks"),
+            description="out = [x, x_1, …, x_L] with x_l = conv3x3(relu([x, …, x_{l−1}])) on fixed and drawn "
+                        "blocks"),
     Compare("dense_block_forward.hidden", 1, (FWD,), HIDDEN, cases=Cases(make_block, (), BLOCK_DRAWN),
             build=forward, labels=("out",), tol=1e-9, examples=8, description="the same on hidden inputs"),
     Compare("dense_block_backward.values", 3, (FWD, BWD), cases=Cases(make_block, BLOCK_PUBLIC, BLOCK_DRAWN),

@@ -204,11 +204,8 @@ def block_backward(plan, i):
 
 def block_hints(inputs):
     def relu_before_addition(s, e):
-        p, x = inputs["params"], inputs["x"]
-        if s.shape != e.shape or "Ws" in p:
-            return None
-        if np.any(s < 0):
-            return "negative outputs: the ReLU comes after the addition, relu(F(x) + x)"
+        if s.shape == e.shape and np.any(s < 0):
+            return "negative outputs: the ReLU comes after the addition, relu(F(x) + shortcut(x))"
         return None
     return [relu_before_addition]
 
@@ -326,7 +323,8 @@ def no_init():
     import torch
     keep = lambda tensor, *args, **kwargs: tensor  # noqa: E731
     with mock.patch.object(torch.nn.init, "kaiming_normal_", keep), \
-            mock.patch.object(torch.nn.init, "kaiming_uniform_", keep), mock.patch.object(torch.nn.init, "uniform_", keep):
+            mock.patch.object(torch.nn.init, "kaiming_uniform_", keep), \
+            mock.patch.object(torch.nn.init, "uniform_", keep):
         yield
 
 
