@@ -34,6 +34,9 @@ def cmd_list(args):
         print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
         for c in a.checks:
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, c.visibility, c.description))
+        for st in a.course_settings:
+            print("  course setting [settings.%s] %s = %r (allowed: %s) %s" % (
+                a.name, st.name, st.default, ", ".join(map(repr, st.allowed)), st.description))
     return 0
 
 

@@ -84,10 +84,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
                 for c in checks]
     workdir = os.path.join(top, "work-" + assignment.name)
     os.makedirs(workdir)
-    limits = course.limits
-    if assignment.memory_mb and assignment.memory_mb > limits.memory_mb:
-        from dataclasses import replace
-        limits = replace(limits, memory_mb=assignment.memory_mb)
+    limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = LocalRunner(assignment.reference(course).__getitem__)
     ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
@@ -106,6 +103,16 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
             else ""))
     return outcomes
+
+
+def assignment_limits(assignment, limits):
+    """The course's limits, raised where the assignment needs more (torch: memory, import time)."""
+    from dataclasses import replace
+    for key in ("memory_mb", "call_timeout", "budget"):
+        need = getattr(assignment, key)
+        if need and need > getattr(limits, key):
+            limits = replace(limits, **{key: need})
+    return limits
 
 
 def run_check(check, ctx, passed):

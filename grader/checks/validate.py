@@ -55,8 +55,15 @@ def as_scalar(value, label):
     raise Fail("%s should be a number, got %s" % (label, describe(value)), "wrong type")
 
 
-def check_value(student, expected, label, tol, hints=None, exact=False):
-    """Compare one output. `expected` comes from the reference and fixes type, dtype kind and shape."""
+def check_value(student, expected, label, tol, hints=None, exact=False, tensors=False):
+    """Compare one output. `expected` comes from the reference and fixes type, dtype kind and shape.
+
+    With `tensors`, torch tensors (which cross the wire as TensorValue) are compared as their arrays; without,
+    a tensor where an array is expected fails as a wrong type."""
+    if tensors and isinstance(expected, TensorValue):
+        if not isinstance(student, TensorValue):
+            raise Fail("%s should be a torch tensor, got %s" % (label, describe(student)), "wrong type")
+        student, expected = student.array, expected.array
     if type(expected) is np.ndarray:
         return check_array(student, expected, label, tol, hints, exact)
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
@@ -76,7 +83,7 @@ def check_value(student, expected, label, tol, hints=None, exact=False):
                        "wrong type")
         if len(student) != len(expected):
             raise Fail("%s should have %d values, got %d" % (label, len(expected), len(student)), "wrong type")
-        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact)
+        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact, tensors)
                     for i, (s, e) in enumerate(zip(student, expected))] or [0.0])
     if isinstance(expected, dict):
         if not isinstance(student, dict):
@@ -84,10 +91,13 @@ def check_value(student, expected, label, tol, hints=None, exact=False):
         missing = [k for k in expected if k not in student]
         if missing:
             raise Fail("%s is missing the key(s) %s" % (label, ", ".join(map(repr, missing))), "missing keys")
-        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact)
+        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact, tensors)
                     for k, e in expected.items()] or [0.0])
-    if student != expected:
-        raise Fail("%s is %r, expected %r" % (label, student, expected), "wrong values")
+    if isinstance(expected, bool) and isinstance(student, np.bool_):
+        student = bool(student)
+    if type(student) is not type(expected) or student != expected:  # str, None, bool: no array comparisons
+        raise Fail("%s is %s, expected %r" % (label, repr(student) if isinstance(student, (str, bool, type(None)))
+                                              else describe(student), expected), "wrong values")
     return 0.0
 
 

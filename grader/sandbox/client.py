@@ -67,10 +67,10 @@ def worker_env(workdir):
 
 
 def library_paths():
-    """The directories the worker needs for numpy (and torch when installed), without the grader's own."""
+    """The directories the worker needs for numpy (and torch, sympy when installed), without the grader's own."""
     import importlib.util
     paths = []
-    for name in ("numpy", "torch"):
+    for name in ("numpy", "torch", "sympy"):
         spec = importlib.util.find_spec(name)
         if spec and spec.origin:
             d = os.path.dirname(os.path.dirname(spec.origin))
