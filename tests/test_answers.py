@@ -89,9 +89,10 @@ def as_text(table):
 
 
 def test_variant_answers_for_100_ids_are_well_formed_and_stable():
-    # the second run: another process, another hash seed, started first so that both run at once
+    # a second run of a quarter of them: another process, another hash seed, started first (both run at once)
+    again = IDS[::4]
     code = ("import json, sys; sys.path[:0] = %r; from test_answers import variant_table, as_text; "
-            "print(json.dumps(as_text(variant_table(%r))))" % ([ROOT, os.path.dirname(__file__)], IDS))
+            "print(json.dumps(as_text(variant_table(%r))))" % ([ROOT, os.path.dirname(__file__)], again))
     second = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                               env=dict(os.environ, PYTHONHASHSEED="12345"))
     first = variant_table(IDS)
@@ -109,7 +110,8 @@ def test_variant_answers_for_100_ids_are_well_formed_and_stable():
                 (sid, qid)
     assert len({str(first[sid]["conv-output-size"][0]) for sid in IDS}) > 30   # the variants do vary
     out, _ = second.communicate(timeout=300)
-    assert second.returncode == 0 and json.loads(out) == as_text(first)         # two runs: identical
+    assert second.returncode == 0
+    assert json.loads(out) == as_text({sid: first[sid] for sid in again})        # two runs: identical
 
 
 def test_full_key_entries_are_consistent():
@@ -361,12 +363,9 @@ def test_no_answers_file(tmp_path):
     assert all(len(o.output.splitlines()) == 1 for o in result.values())
 
 
-def test_gradescope_report_of_answers(tmp_path):
-    target = tmp_path / "results.json"
-    proc = dlgrader("grade", os.path.join(REFERENCE, "analytic", "answers.toml"), "--format", "gradescope",
-                    "-o", str(target), "--isolation", "l0")
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(target.read_text())
+def test_gradescope_report_of_answers():
+    _, report = graded(os.path.join(REFERENCE, "analytic", "answers.toml"))
+    data = json.loads(report.to_gradescope())
     assert data["score"] == len(ASSIGNMENT.checks)
     assert {t["tags"][1] for t in data["tests"]} == {"answer"}
     assert any(t["visibility"] == "after_published" for t in data["tests"])
