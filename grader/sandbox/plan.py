@@ -89,12 +89,11 @@ class Plan:
 
     def method(self, obj, method, *args, repeat=1, name=None, **kwargs):
         name = name or self._name()
-        step = {"call": method, "on": obj.name, "args": list(args), "kwargs": kwargs, "as": name, "repeat": repeat}
+        step = {"call": method, "on": obj.name, "on_item": list(getattr(obj, "item", ())), "args": list(args),
+                "kwargs": kwargs, "as": name, "repeat": repeat}
         if obj.name in self._classes and not obj.item:   # messages name `Class.method`, not just `method`
             step["label"] = "%s.%s" % (self._classes[obj.name], method)
         self.steps.append(step)
-        self.steps.append({"call": method, "on": obj.name, "on_item": list(getattr(obj, "item", ())),
-                           "args": list(args), "kwargs": kwargs, "as": name, "repeat": repeat})
         return Ref(name)
 
     def returns(self, *refs):
