@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 
-from benchmarks.timing import ROOT, command, figure, load
+from benchmarks.timing import ROOT, command, figure, load, measure
 
 PY = sys.executable
 
@@ -79,9 +79,10 @@ def run(runs=5, quick=False):
 
 def one_submission_l0(runs):
     path = os.path.join("reference", "linear_classifiers")
-    n, score, max_score = checks_of(path, ["linear_classifiers"], "l0")
-    fig = command(grade_cmd(path, ["linear_classifiers"], "l0"), runs, warm=False)
-    fig.update(checks=n, score=score, max_score=max_score, isolation="l0")
+    counts = []   # quick mode: the gradings that count the checks are the timed ones
+    fig = measure(lambda: counts.append(checks_of(path, ["linear_classifiers"], "l0")), runs, warm=False)
+    fig.update(checks=counts[-1][0], score=counts[-1][1], max_score=counts[-1][2], isolation="l0",
+               command="dlgrader " + " ".join(grade_cmd(path, ["linear_classifiers"], "l0")[3:]))
     return fig
 
 
