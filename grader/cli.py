@@ -6,10 +6,12 @@
     dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N] [--id-pattern RE] [--force]
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
     dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
+    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
 
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
 """
 import argparse
+import os
 import sys
 
 from .util import atomic_write
@@ -21,6 +23,9 @@ def cmd_list(args):
         print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
         for c in a.checks:
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, c.visibility, c.description))
+        for st in a.course_settings:
+            print("  course setting [settings.%s] %s = %r (allowed: %s) %s" % (
+                a.name, st.name, st.default, ", ".join(map(repr, st.allowed)), st.description))
     return 0
 
 
@@ -29,15 +34,42 @@ def load_course(args):
     return Course.load(getattr(args, "course", None))
 
 
+def start_probe(args):
+    """Probe the isolation layers in a thread while the grader imports its libraries (it costs a sandbox
+    start; the imports cost more, so the probe is then free)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from .isolation import probe
+    pool = ThreadPoolExecutor(1)
+    args.probe = pool.submit(probe, args.isolation)
+    pool.shutdown(wait=False)
+
+
+def load_isolation(args):
+    """The isolation to grade with, or None after printing why grading must not run."""
+    from .isolation import IsolationError, probe, require
+    try:
+        iso = args.probe.result() if getattr(args, "probe", None) else probe(args.isolation)
+        require(iso, args.require)
+        return iso
+    except IsolationError as exc:
+        print("dlgrader: %s" % exc, file=sys.stderr)
+        return None
+
+
 def cmd_grade(args):
+    start_probe(args)
     from .run import grade
     try:
         course = load_course(args)
     except (OSError, ValueError) as exc:
         print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
         return 2
+    iso = load_isolation(args)
+    if iso is None:
+        return 2
     try:
-        report = grade(args.path, args.assignment or (), course)
+        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot,
+                       student_id=args.student_id)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -53,11 +85,16 @@ def cmd_grade(args):
 
 
 def cmd_check(args):
+    start_probe(args)
     from . import spec
     from .run import grade
     names = [args.assignment] if args.assignment else ()
+    iso = load_isolation(args)
+    if iso is None:
+        return 2
     try:
-        report = grade(args.path, names, load_course(args), visible_only=True)
+        report = grade(args.path, names, load_course(args), visible_only=True, isolation=iso,
+                       student_id=args.student_id)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -80,7 +117,8 @@ def cmd_batch(args):
             raise BatchError("-j wants a positive number of processes")
         outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
                             shard=shard, id_pattern=args.id_pattern, course_path=args.course, force=args.force,
-                            retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress())
+                            retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress(),
+                            isolation=args.isolation, require=args.require)
     except (BatchError, InputError, PoolError) as exc:
         print("dlgrader batch: %s" % exc, file=sys.stderr)
         return 2
@@ -122,6 +160,39 @@ def cmd_gradescope(args):
     return 0
 
 
+def add_isolation_args(p):
+    p.add_argument("--isolation", choices=("auto", "l0", "l1", "l2"), default="auto",
+                   help="isolation layer to use (auto: the strongest that works here)")
+    p.add_argument("--require", choices=("l0", "l1", "l2"), help="refuse to grade with less isolation than this")
+
+
+def cmd_doctor(args):
+    from . import isolation
+    if args.setup:
+        import os
+        if os.geteuid() != 0:
+            print("--setup needs root (it creates the sandbox users dlgrader-s0..s%d)" % (args.slots - 1))
+            return 2
+        for slot in range(args.slots):
+            user = isolation.slot_user(slot)
+            print("sandbox user %s: %s" % ("dlgrader-s%d" % slot, "ready (uid %d)" % user.pw_uid if user else
+                                           "could not be created"))
+    try:
+        iso = isolation.probe("auto")
+    except isolation.IsolationError as exc:
+        print("no isolation works here: %s" % exc)
+        return 1
+    print("isolation here: %s" % "+".join(iso.layers))
+    for layer in ("L0", "L1", "L2"):
+        if layer in iso.details:
+            print("  %s: %s" % (layer, iso.details[layer]))
+    for label, result in iso.details.get("probes", {}).items():
+        print("  probe %-42s %s" % (label + ":", result))
+    for tip in isolation.advice():
+        print("to get more: " + tip)
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.")
     p.add_argument("--version", action="version", version="dlgrader " + __import__("grader").__version__)
@@ -134,12 +205,23 @@ def parser():
                    help="classroom: GitHub Classroom autograding result (version 3, for the grading reporter)")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_isolation_args(g)
+    g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
+    g.add_argument("--student-id", help="the student's id: picks their variant of the written answers")
     g.set_defaults(func=cmd_grade)
+    d = sub.add_parser("doctor", help="which isolation layers work here, and how to get more")
+    d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")
+    d.add_argument("--slots", type=int, default=os.cpu_count() or 2, help="sandbox users to create")
+    d.set_defaults(func=cmd_doctor)
     c = sub.add_parser("check", help="run the public checks on your work")
     c.add_argument("assignment", nargs="?")
     c.add_argument("--path", default=".", help="your work: a folder, file, .zip or .ipynb (default: .)")
     c.add_argument("--course", help=argparse.SUPPRESS)
+    c.add_argument("--student-id", help=argparse.SUPPRESS)
+    add_isolation_args(c)
     c.set_defaults(func=cmd_check)
+    from .answers import add_parser
+    add_parser(sub)
     b = sub.add_parser("batch", help="grade a whole class: a folder, a .zip, a Canvas or Gradescope export")
     b.add_argument("input", help="folder or .zip: one sub-folder, .py, .ipynb or .zip per student")
     b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="results, reports and gradebook go here")
@@ -156,6 +238,7 @@ def parser():
                                                         "the grader version or course settings changed")
     b.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: from the "
                                                  "course limits)")
+    add_isolation_args(b)
     b.set_defaults(func=cmd_batch)
     m = sub.add_parser("merge", help="join batch OUTDIRs (shards) into one gradebook")
     m.add_argument("outdirs", nargs="+", metavar="OUTDIR")

@@ -2,6 +2,7 @@
 
 Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -29,15 +30,32 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())]
+    found = [a for a in every if _defines(submission, a, every) or (a.answers and submission.answers)]
     return found or every
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
-    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each)."""
+def _defines(submission, assignment, every):
+    """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
+    the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
+    submission."""
+    for symbol, hints in assignment.symbols.items():
+        src, _ = submission.find(symbol, hints, assignment.name)
+        if src is None:
+            continue
+        module = src.module.rsplit(".", 1)[-1]
+        if module in hints or not any(module in h for other in every if other is not assignment
+                                      for h in other.symbols.values()):
+            return True
+    return False
+
+
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None):
+    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
+    `student_id` picks the student's variant of written answers (when the course enables variants)."""
     course = course or Course()
-    from .isolation import probe
-    isolation = isolation or probe()
+    from .isolation import claim_slot, probe
+    if not hasattr(isolation, "sandbox_args"):
+        isolation = probe(isolation or "auto")
     started = time.monotonic()
     top = tempfile.mkdtemp(prefix="dlgrader-")
     os.chmod(top, 0o755)
@@ -48,29 +66,28 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
-        for assignment in select(submission, names):
-            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                         slot)
+        with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
+            for assignment in select(submission, names):
+                outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
+                                             slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
                   isolation=isolation.describe(), seconds=time.monotonic() - started)
 
 
-def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0):
+def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0,
+                     student_id=None):
     checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
     if submission is None:
         return [spec.Outcome(c, assignment.name, 0.0, "failed", notes[-1], category="unreadable submission")
                 for c in checks]
     workdir = os.path.join(top, "work-" + assignment.name)
     os.makedirs(workdir)
-    limits = course.limits
-    if assignment.memory_mb and assignment.memory_mb > limits.memory_mb:
-        from dataclasses import replace
-        limits = replace(limits, memory_mb=assignment.memory_mb)
+    limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = LocalRunner(assignment.reference(course).__getitem__)
-    ctx = Context(assignment, submission, sandbox, reference, course)
+    ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
     outcomes, passed = [], set()
     try:
         for check in checks:
@@ -86,6 +103,16 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
             else ""))
     return outcomes
+
+
+def assignment_limits(assignment, limits):
+    """The course's limits, raised where the assignment needs more (torch: memory, import time)."""
+    from dataclasses import replace
+    for key in ("memory_mb", "call_timeout", "budget"):
+        need = getattr(assignment, key)
+        if need and need > getattr(limits, key):
+            limits = replace(limits, **{key: need})
+    return limits
 
 
 def run_check(check, ctx, passed):

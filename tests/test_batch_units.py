@@ -72,7 +72,8 @@ def test_canvas_flat_files_are_grouped_per_user_and_renamed(tmp_path):
     assert found.layout == "canvas"
     assert [(e.student, e.name, e.canvas_id) for e in found.entries] == [("334244", "wellslane", "334244"),
                                                                          ("340934", "smithbob", "340934")]
-    assert found.skipped == [("wellslane_LATE_334244_394803489_notes.pdf", "not a folder, .py, .ipynb or .zip")]
+    assert found.skipped == [("wellslane_LATE_334244_394803489_notes.pdf",
+                              "not a folder, .py, .ipynb, .zip or an answers .toml/.json")]
     stage_all(found.entries, str(tmp_path / "work"))
     assert sorted(os.listdir(found.entries[1].path)) == ["cross_validation.py", "k_nearest_neighbor.py"]
     assert found.entries[0].path.endswith("work.zip")        # a single .zip is graded as it is

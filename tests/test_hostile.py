@@ -1,5 +1,6 @@
 """Hostile submissions: each is graded to exactly what it earns, the grader finishes with complete results,
-and the whole suite runs in bounded time. What L0 cannot stop is listed in the README (the sandbox issue).
+and the whole suite runs in bounded time — at L0, the layer that exists everywhere (CI, macOS, a laptop).
+What L0 cannot stop is listed in the README and proven contained at L1/L2 by tests/test_sandbox.py.
 
 Each attack is the body of the four linear-classifier functions (plus code run at import time)."""
 import os
@@ -68,7 +69,7 @@ def submission(tmp_path, prelude, body):
 @pytest.fixture(scope="module")
 def honest_zero_score(tmp_path_factory):
     path = submission(tmp_path_factory.mktemp("honest"), "", HONEST_ZEROS)
-    return outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS))[1].score
+    return outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS), "l0")[1].score
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
@@ -77,7 +78,7 @@ def test_hostile_submission_earns_nothing_it_did_not_compute(tmp_path, attack, h
     prelude, body = ATTACKS[attack]
     path = submission(tmp_path, prelude.replace("{marker}", str(marker)), body)
     t0 = time.monotonic()
-    result, report = outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS))
+    result, report = outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS), "l0")
     elapsed = time.monotonic() - t0
     assert set(result) == {c.name for c in get("linear_classifiers").checks}  # complete results
     assert all(o.status in ("passed", "failed") for o in result.values()), \
@@ -97,7 +98,7 @@ def test_messages_say_what_happened(tmp_path):
     for attack, phrase in expectations.items():
         prelude, body = ATTACKS[attack]
         path = submission(tmp_path, prelude.replace("{marker}", str(tmp_path / "m")), body)
-        result, _ = outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS))
+        result, _ = outcomes(path, "linear_classifiers", Course(limits=FAST_LIMITS), "l0")
         assert phrase in result["svm_loss_naive.values"].output, (attack, result["svm_loss_naive.values"].output)
 
 
@@ -108,7 +109,7 @@ def test_a_crash_does_not_stop_later_checks(tmp_path):
     source += "\n\ndef svm_loss_naive(W, X, y, reg):\n    import os\n    os._exit(3)\n"
     path = tmp_path / "mixed.py"
     path.write_text(source)
-    result, _ = outcomes(str(path), "linear_classifiers", Course(limits=FAST_LIMITS))
+    result, _ = outcomes(str(path), "linear_classifiers", Course(limits=FAST_LIMITS), "l0")
     assert result["svm_loss_naive.values"].status == "failed"
     assert result["softmax_loss_vectorized.values"].status == "passed"
     assert result["softmax.shift_invariant"].status == "passed"

@@ -3,7 +3,7 @@ sandboxed workers. It never imports student code, so a pool of these is safe.
 
     python -m grader.batch.child SLOT        started by grader.batch.pool; speaks JSON lines
 
-stdin:  {"course": path or null, "names": [...], "outdir": dir}, then one job per line (store.job_of)
+stdin:  {"course": path or null, "names": [...], "outdir": dir, "isolation": mode}, then one job per line
 stdout: {"ready": true, "pid": ...}, then after each job, once its result file is written:
         {"slug": ..., "status": ..., "score": ..., "max_score": ..., "seconds": ...}
 Anything else this process prints goes to stderr (the batch's log file), never into the protocol.
@@ -36,7 +36,7 @@ def main(argv=None):
 
     setup = json.loads(sys.stdin.readline())
     course = Course.load(setup["course"]) if setup.get("course") else Course()
-    isolation = probe()
+    isolation = probe(setup.get("isolation") or "auto")
     store = Outdir(setup["outdir"])
     names = setup["names"]
     send({"ready": True, "pid": os.getpid(), "slot": slot})
@@ -54,7 +54,7 @@ def grade_job(job, names, course, isolation, slot, max_scores):
     from .store import error_record, make_record
     t0 = time.monotonic()
     try:
-        report = grade(job["path"], names, course, isolation=isolation, slot=slot)
+        report = grade(job["path"], names, course, isolation=isolation, slot=slot, student_id=job["student"])
     except Exception as exc:   # a bug in the grader, not in the submission: record it, keep going
         message = "internal grader error (%s: %s)\n%s" % (type(exc).__name__, exc, traceback.format_exc(limit=6))
         record = error_record(job, message, "error", max_scores)

@@ -1,6 +1,7 @@
 """Find the students in a batch INPUT: a folder of submissions, a .zip of one, or an LMS export.
 
-    folder/ or class.zip          one sub-folder, .py, .ipynb or .zip per student; the id is its name
+    folder/ or class.zip          one sub-folder, .py, .ipynb, .zip or answers .toml/.json per student; the id is
+                                  its name
     Canvas "Download Submissions" flat files  name_12345_67890_file.py (name, Canvas user id, submission id,
                                   the student's file name; `name_LATE_12345_...` for late ones): the files
                                   of one user id are graded together, under their original file names
@@ -19,7 +20,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 
-SUBMISSION_SUFFIXES = (".py", ".ipynb", ".zip")
+SUBMISSION_SUFFIXES = (".py", ".ipynb", ".zip", ".toml", ".json")   # .toml/.json: written answers
 KEEP_SUFFIXES = SUBMISSION_SUFFIXES + (".yml", ".yaml", ".json")
 IGNORED = {"__MACOSX", "__pycache__", ".DS_Store", "Thumbs.db"}
 CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:late_)?(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$", re.I)
@@ -90,7 +91,7 @@ def folder_entries(root, id_pattern):
     for name in names:
         full = os.path.join(root, name)
         if not (os.path.isdir(full) or name.lower().endswith(SUBMISSION_SUFFIXES)) or os.path.islink(full):
-            skipped.append((name, "not a folder, .py, .ipynb or .zip"))
+            skipped.append((name, "not a folder, .py, .ipynb, .zip or an answers .toml/.json"))
             continue
         if pattern:
             m = pattern.search(name)

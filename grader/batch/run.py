@@ -68,8 +68,15 @@ def default_timeout(course, names):
 
 
 def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None, id_pattern=None, course_path=None,
-              force=False, retry_errors=False, timeout=None, progress=None, command=None):
+              force=False, retry_errors=False, timeout=None, progress=None, command=None, isolation="auto",
+              require=None):
     started = time.monotonic()
+    from ..isolation import IsolationError, probe, require as require_level
+    try:
+        iso = probe(isolation)
+        require_level(iso, require)
+    except IsolationError as exc:
+        raise BatchError(str(exc))
     course_path = course_path or os.environ.get("DLGRADER_COURSE") or None
     try:
         course = Course.load(course_path)
@@ -101,9 +108,8 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
 
     found = discover(input_path, store.work, id_pattern)
     entries = [e for e in found.entries if not shard or shard_of(e.student, shard[1]) == shard[0]]
-    from ..isolation import probe
     manifest = dict(ident, **settings, schema=1, input=os.path.basename(os.path.abspath(input_path)),
-                    layout=found.layout, environment=environment(course), isolation=probe().describe(),
+                    layout=found.layout, environment=environment(course), isolation=iso.describe(),
                     max_scores=max_scores(names), skipped=found.skipped,
                     students=[{"student": e.student, "slug": e.slug} for e in entries],
                     forced=bool(force and resume and previous), resumed=bool(resume and on_disk))
@@ -113,7 +119,8 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     todo = [e for e in entries if e.slug not in on_disk or on_disk[e.slug] in redo]
     stage_all(todo, store.work)
     outcome = Outcome(students=len(entries), already=len(entries) - len(todo))
-    setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names)}
+    setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names),
+             "isolation": isolation}
     limit = timeout or default_timeout(course, names)
 
     def done(job, message, why, status):

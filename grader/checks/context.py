@@ -6,19 +6,31 @@ from .validate import Fail
 
 
 class Context:
-    def __init__(self, assignment, submission, student, reference, course):
+    def __init__(self, assignment, submission, student, reference, course, student_id=None, notes=None):
         self.assignment, self.submission = assignment, submission
         self.student, self.reference, self.course = student, reference, course
+        self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
+        self.notes = notes if notes is not None else []   # the report's notes: things the student should know
+        self._answers = None
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
-            src, why = submission.find(symbol, hints)
+            src, why = submission.find(symbol, hints, assignment.name)
             if src is None:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
 
-    def plan(self):
-        return Plan(symbols=self.modules)
+    def plan(self, **settings):
+        """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
+        constants = self.assignment.constants(self.course, **settings)
+        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules])
+
+    def answers(self):
+        """The submission's answers file, read once as untrusted text (grader/checks/answer.py)."""
+        if self._answers is None:
+            from .answer import read_answers
+            self._answers = read_answers(self.submission, self.notes, self.assignment.name)
+        return self._answers
 
     def require(self, symbols):
         for s in symbols:
@@ -45,9 +57,10 @@ class Context:
             raise RuntimeError("the reference failed on this input: " + reply.explain())
         return reply.values
 
-    def both(self, build):
-        """Build one plan with `build(plan) -> list of refs`; run it on both sides; (student, expected)."""
-        plan = self.plan()
+    def both(self, build, settings=None):
+        """Build one plan with `build(plan) -> list of refs`; run it on both sides; (student, expected).
+        `settings` overrides course settings for this plan (Setting names -> values)."""
+        plan = self.plan(**(settings or {}))
         plan.returns(*build(plan))
         expected = self.run_reference(plan)
         return self.run_student(plan), expected
@@ -74,7 +87,9 @@ def student_error(error, plan):
     if step == -1:
         return Fail("the value returned does not have the expected form (%s)" % error.get("message", ""),
                     "wrong return value", hint="return exactly what the docstring asks for")
-    where = plan.steps[step]["call"] if 0 <= step < len(plan.steps) and "call" in plan.steps[step] else "your code"
+    steps = getattr(plan, "sent", plan.steps)   # as sent: course-setting steps first
+    where = steps[step].get("label", steps[step]["call"]) \
+        if 0 <= step < len(steps) and "call" in steps[step] else "your code"
     what, hint = HINTS.get(kind, ("raised %s" % kind, None))
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:

@@ -35,6 +35,7 @@ class Limits:
     cpu_s: int = 120              # RLIMIT_CPU, a backstop behind the wall-clock deadlines
     file_mb: int = 8              # RLIMIT_FSIZE: caps the student's stdout/stderr log too
     open_files: int = 256
+    processes: int = 128          # RLIMIT_NPROC, where the worker has a uid of its own (L1)
 
 
 @dataclass
@@ -66,10 +67,10 @@ def worker_env(workdir):
 
 
 def library_paths():
-    """The directories the worker needs for numpy (and torch when installed), without the grader's own."""
+    """The directories the worker needs for numpy (and torch, sympy when installed), without the grader's own."""
     import importlib.util
     paths = []
-    for name in ("numpy", "torch"):
+    for name in ("numpy", "torch", "sympy"):
         spec = importlib.util.find_spec(name)
         if spec and spec.origin:
             d = os.path.dirname(os.path.dirname(spec.origin))
@@ -82,10 +83,15 @@ def library_paths():
 class Sandbox:
     """Runs call plans in a worker for one submission rooted at `root` (a prepared directory)."""
 
-    def __init__(self, root, workdir, limits=None, launcher=None, import_paths=()):
+    def __init__(self, root, workdir, limits=None, launcher=None, import_paths=(), worker_path=None,
+                 cleanup=None, cgroup=(), user=None):
         self.root, self.workdir = root, workdir
         self.limits = limits or Limits()
         self.launcher = launcher or []   # a command prefix from the isolation layer (bwrap, ...)
+        self.worker_path = worker_path or WORKER
+        self.cleanup = cleanup           # kills whatever the submission left behind (L1: every process of its uid)
+        self.cgroup = list(cgroup)       # cgroup.procs files the worker joins (L1)
+        self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
         self.import_paths = list(import_paths)
         self.proc = None
         self.spent = 0.0
@@ -100,23 +106,36 @@ class Sandbox:
                             (resource.RLIMIT_FSIZE, lim.file_mb * mb), (resource.RLIMIT_CORE, 0),
                             (resource.RLIMIT_NOFILE, lim.open_files)):
             resource.setrlimit(what, (value, value))
+        if self.cleanup is not None:  # a dedicated uid: RLIMIT_NPROC counts only this slot's processes
+            resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
+        if self.user is None:  # with user=, this runs after the uid switch: the parent joins it instead
+            self._join_cgroups(os.getpid())
+
+    def _join_cgroups(self, pid):
+        for procs in self.cgroup:
+            with open(procs, "w") as f:
+                f.write(str(pid))
 
     def start(self):
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         log = open(self.log_path, "ab")
-        cmd = self.launcher + [sys.executable, "-I", "-S", WORKER, str(req_r), str(resp_w),
+        cmd = self.launcher + [sys.executable, "-I", "-S", self.worker_path, str(req_r), str(resp_w),
                                json.dumps(library_paths())]
+        user = {} if self.user is None else {"user": self.user.pw_uid, "group": self.user.pw_gid,
+                                             "extra_groups": []}
         try:
             self.proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
                 env=worker_env(self.workdir), pass_fds=(req_r, resp_w), start_new_session=True,
-                preexec_fn=self._preexec, close_fds=True)
+                preexec_fn=self._preexec, close_fds=True, **user)
         finally:
             log.close()
             os.close(req_r)
             os.close(resp_w)
         self.req, self.resp = req_w, resp_r
+        if self.user is not None:  # before any student code runs: that waits for the first request
+            self._join_cgroups(self.proc.pid)
         paths = [self.root] + self.import_paths
         reply = self._roundtrip({"op": "load", "root": self.root, "paths": paths}, [],
                                 self.limits.start_timeout, count=False)
@@ -135,6 +154,8 @@ class Sandbox:
         except ProcessLookupError:
             pass
         self.proc.wait()
+        if self.cleanup is not None:
+            self.cleanup()
         for fd in (self.req, self.resp):
             try:
                 os.close(fd)
@@ -239,8 +260,13 @@ class Sandbox:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the worker closed its answer pipe and stopped responding"
+        if code > 128 and self.launcher:  # bwrap and unshare report a signal as 128 + its number
+            code = 128 - code
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "number %d" % -code
             why = {"SIGKILL": " (killed: CPU or memory limit?)", "SIGSEGV": " (a crash: runaway recursion?)",
                    "SIGXCPU": " (CPU time limit)"}.get(name, "")
             return "the worker process died from signal %s%s" % (name, why)

@@ -1,0 +1,1 @@
+"""DenseNet: channel growth, a dense block in NumPy, parameter counts."""
