@@ -60,6 +60,60 @@ def run_once(inp, course, jobs, names, keep=None):
     return wall, cpu
 
 
+def measure(n, runs, jobs, names, keep=None):
+    """{j: {"walls", "cpus", ...}} for a class of n, `runs` interleaved rounds over the -j settings."""
+    top = tempfile.mkdtemp(prefix="dlgrader-bench-")
+    try:
+        make_class(os.path.join(top, "in"), n)
+        course = os.path.join(top, "course.toml")
+        with open(course, "w") as f:
+            f.write(COURSE)
+        out = {j: {"walls": [], "cpus": [], "loads": []} for j in jobs}
+        for _ in range(runs):          # interleaved, so slow phases of the machine hit both settings
+            for j in jobs:
+                before = round(os.getloadavg()[0], 2)
+                wall, cpu = run_once(os.path.join(top, "in"), course, j, names, keep)
+                out[j]["walls"].append(round(wall, 3))
+                out[j]["cpus"].append(round(cpu, 3))
+                out[j]["loads"].append([before, round(os.getloadavg()[0], 2)])
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+    base = None
+    for j in jobs:
+        fig = out[j]
+        fig["median"] = statistics.median(fig["walls"])
+        fig["min"], fig["max"] = min(fig["walls"]), max(fig["walls"])
+        fig["per_minute"] = round(60.0 * n / fig["median"], 1)
+        fig["cpu_median"] = statistics.median(fig["cpus"])
+        fig["cpu_per_submission"] = round(fig["cpu_median"] / n, 3)
+        fig["cores_busy"] = round(fig["cpu_median"] / fig["median"], 2)
+        base = base or fig["per_minute"]
+        fig["speedup"] = round(fig["per_minute"] / base, 2)
+    return out
+
+
+def table(n, names, figures):
+    lines = ["Class of %d generated submissions (%s), course limits call_timeout 3 s, budget 10 s; "
+             "`python -m benchmarks.batch_throughput`." % (n, "+".join(names) or "all assignments"), "",
+             "| -j | submissions/min | vs -j 1 | median | min | max | CPU per submission | cores busy | runs | "
+             "load (1 min) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for j, f in figures.items():
+        loads = [x for pair in f["loads"] for x in pair]
+        lines.append("| %d | %.1f | %.2f× | %.1f s | %.1f s | %.1f s | %.2f s | %.2f | %d | %.1f–%.1f |" % (
+            j, f["per_minute"], f["speedup"], f["median"], f["min"], f["max"], f["cpu_per_submission"],
+            f["cores_busy"], len(f["walls"]), min(loads), max(loads)))
+    return "\n".join(lines)
+
+
+def run(runs=3, quick=False):
+    """For `python -m benchmarks`: 200 submissions, every assignment, at most 3 rounds (each round is about
+    7 minutes on 2 cores); quick: 6 submissions, kNN only, one round (checks the harness, means nothing)."""
+    n, names, runs = (6, ["knn"], 1) if quick else (200, [], max(1, min(runs, 3)))
+    figures = measure(n, runs, [1, 2], names)
+    return {"n": n, "assignments": names or "all", "limits": {"call_timeout": 3.0, "budget": 10.0},
+            "machine": machine(), "jobs": {str(j): f for j, f in figures.items()}, "table": table(n, names, figures)}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("-n", type=int, default=200, help="submissions in the class")
@@ -69,35 +123,15 @@ def main():
     p.add_argument("--keep", help="copy the last run's OUTDIR here")
     args = p.parse_args()
     jobs = args.jobs or [1, 2]
-    top = tempfile.mkdtemp(prefix="dlgrader-bench-")
-    try:
-        make_class(os.path.join(top, "in"), args.n)
-        course = os.path.join(top, "course.toml")
-        with open(course, "w") as f:
-            f.write(COURSE)
-        walls = {j: [] for j in jobs}
-        cpus = {j: [] for j in jobs}
-        loads = [os.getloadavg()[0]]
-        for _ in range(args.runs):          # interleaved, so slow phases of the machine hit both settings
-            for j in jobs:
-                wall, cpu = run_once(os.path.join(top, "in"), course, j, args.assignment, args.keep)
-                walls[j].append(wall)
-                cpus[j].append(cpu)
-                loads.append(os.getloadavg()[0])
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
-    names = "+".join(args.assignment) or "all assignments"
-    print("batch of %d submissions (%s) on %s; 1-min load average during the runs: %.1f-%.1f"
-          % (args.n, names, machine(), min(loads), max(loads)))
-    base = None
-    for j in jobs:
-        med = statistics.median(walls[j])
-        rate = 60.0 * args.n / med
-        base = base or rate
-        cpu = statistics.median(cpus[j])
+    figures = measure(args.n, args.runs, jobs, args.assignment, args.keep)
+    print("batch of %d submissions (%s) on %s" % (args.n, "+".join(args.assignment) or "all assignments", machine()))
+    for j, f in figures.items():
         print("  -j %d: median %.1f s = %.1f submissions/min (%.2fx -j %d); CPU %.1f s (%.2f s/submission, "
-              "%.2f cores busy); runs: %s" % (j, med, rate, rate / base, jobs[0], cpu, cpu / args.n, cpu / med,
-                                              ", ".join("%.1f s" % w for w in walls[j])))
+              "%.2f cores busy); runs: %s; load before/after: %s" % (
+                  j, f["median"], f["per_minute"], f["speedup"], jobs[0], f["cpu_median"], f["cpu_per_submission"],
+                  f["cores_busy"], ", ".join("%.1f s" % w for w in f["walls"]), f["loads"]))
+    print()
+    print(table(args.n, args.assignment, figures))
 
 
 if __name__ == "__main__":
