@@ -37,6 +37,7 @@ class Submission:
     root: str                       # a directory the worker imports from
     files: list
     notes: list = field(default_factory=list)  # things the student should know about the submission
+    undefined: dict = field(default_factory=dict)  # notebook globals graded code cannot see -> why (notebook.py)
 
     def find(self, symbol, hints=()):
         """The module that defines top-level `symbol`, preferring modules whose name matches a hint.
@@ -75,7 +76,7 @@ def prepare(path, dest):
     """Copy or unpack the submission at `path` into the fresh directory `dest` and index it."""
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
-    notes = []
+    notes, undefined = [], {}
     if os.path.isdir(path):
         if os.path.exists(os.path.join(path, "__init__.py")):
             # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
@@ -89,9 +90,10 @@ def prepare(path, dest):
     elif path.endswith(".py"):
         _copy_file(path, os.path.join(dest, os.path.basename(path)))
     elif path.endswith(".ipynb"):
-        from .notebook import notebook_to_module
-        source, nb_notes = notebook_to_module(path)
-        notes += nb_notes
+        from .notebook import convert
+        converted = convert(path)
+        source, undefined = converted.source, converted.undefined
+        notes += converted.notes
         name = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0]) or "notebook"
         with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
             f.write(source)
@@ -102,7 +104,7 @@ def prepare(path, dest):
     files = index(root)
     if not files:
         raise SubmissionError("the submission contains no Python files")
-    return Submission(root=root, files=files, notes=notes)
+    return Submission(root=root, files=files, notes=notes, undefined=undefined)
 
 
 def _copy_file(src, dst):
