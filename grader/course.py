@@ -33,7 +33,8 @@ class Course:
     def load(cls, path=None):
         path = path or os.environ.get("DLGRADER_COURSE")
         if not path:
-            return cls()
+            from . import studentkit as bundle
+            return bundle.course() if bundle.active() else cls()   # the bundle's public settings, no secret
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))

@@ -65,7 +65,13 @@ def assignments():
     from . import suites
     found = []
     for info in pkgutil.iter_modules(suites.__path__):
-        module = importlib.import_module("grader.suites." + info.name)
+        try:
+            module = importlib.import_module("grader.suites." + info.name)
+        except ImportError as exc:   # in the student bundle, a suite that needs the reference to load is left out
+            from . import studentkit as bundle
+            if bundle.active() and (exc.name or "").startswith("reference"):
+                continue
+            raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
