@@ -67,23 +67,15 @@ class Report:
             out["output"] = "\n".join(self.notes)
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
-    def to_text(self, color=False):
-        lines = []
-        current = None
-        for o in self.outcomes:
-            if o.assignment != current:
-                current = o.assignment
-                got = sum(x.score for x in self.outcomes if x.assignment == current)
-                total = sum(x.max_score for x in self.outcomes if x.assignment == current)
-                lines.append("== %s: %g / %g" % (current, got, total))
-            mark = {"passed": "PASS", "failed": "FAIL", "error": "ERR "}[o.status]
-            first, *rest = (o.output or "").splitlines() or [""]
-            lines.append("  %s %-40s %5g/%-3g %s" % (mark, o.check.name, o.score, o.max_score,
-                                                      first if o.status != "passed" else ""))
-            if o.status != "passed":
-                lines += ["       " + r for r in rest[:12]]
-        for note in self.notes:
-            lines.append("note: " + note)
-        lines.append("total: %g / %g  (%.1f s, isolation %s)" % (
-            self.score, self.max_score, self.seconds, "+".join(self.isolation.get("layers", []))))
-        return "\n".join(lines) + "\n"
+    def to_text(self, color=False, lang="en"):
+        from .feedback import render_text
+        return render_text(self, lang)
+
+    def to_markdown(self, lang="en"):
+        from .feedback import render_markdown
+        return render_markdown(self, lang)
+
+    def to_html(self, lang="en"):
+        """One self-contained page (no network): per check its status, feedback and figures."""
+        from .feedback import render_html
+        return render_html(self, lang)

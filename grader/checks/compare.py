@@ -15,6 +15,7 @@ class Compare(Check):
     hints: object = None          # inputs -> list of diagnosis rules (student, expected) -> str | None
     exact: bool = False
     examples: int = 0             # drawn examples (from cases.strategy) after the public cases
+    figures: object = None        # (inputs, student, expected, label) -> figures for a failure (grader/figures.py)
     kind: str = "compare"
 
     def run(self, ctx):
@@ -31,5 +32,10 @@ class Compare(Check):
             else:
                 student, expected = [student], [expected]
             for s, e, label in zip(student, expected, self.labels):
-                check_value(s, e, label, self.tol, rules, self.exact)
+                try:
+                    check_value(s, e, label, self.tol, rules, self.exact)
+                except Fail as fail:
+                    if self.figures is not None and fail.category == "wrong values":
+                        fail.figures = [f for f in self.figures(inputs, s, e, label) if f] or fail.figures
+                    raise
         return case_check_run(self, ctx, one)
