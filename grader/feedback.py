@@ -10,7 +10,8 @@ import html
 from . import __version__
 from .i18n import Catalog
 
-FONTS = '"Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic", Tahoma, "DejaVu Sans", sans-serif'
+FONTS = {"fa": '"Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic", Tahoma, "DejaVu Sans", sans-serif',
+         "en": 'system-ui, "Segoe UI", "DejaVu Sans", Roboto, sans-serif'}
 CASE_MARK = "\nfailing case:\n"
 
 
@@ -131,7 +132,7 @@ def render_html(report, lang="en"):
     parts = ['<!DOCTYPE html>', '<html lang="%s" dir="%s">' % (lang, c.dir), "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>%s</title>" % esc(c.phrase("report_title")),
-             "<style>%s</style>" % (CSS % {"fonts": FONTS}), "</head>", "<body>",
+             "<style>%s</style>" % (CSS % {"fonts": FONTS.get(lang, FONTS["en"])}), "</head>", "<body>",
              "<header><h1>%s</h1>" % esc(c.phrase("report_title")),
              '<p class="total">%s</p>' % esc(c.phrase("total", score=_fmt(report.score),
                                                        max_score=_fmt(report.max_score))),
@@ -147,7 +148,7 @@ def render_html(report, lang="en"):
         parts.append("</tbody></table></section>")
     if report.notes:
         parts.append('<section class="notes"><h2>%s</h2><ul>%s</ul></section>' % (
-            esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % esc(n) for n in report.notes)))
+            esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % _inline(n) for n in report.notes)))
     parts.append("<footer>%s</footer>" % esc(c.phrase(
         "generated", seconds="%.1f" % report.seconds, version=__version__,
         isolation="+".join(report.isolation.get("layers", [])) or "-")))
@@ -156,9 +157,15 @@ def render_html(report, lang="en"):
     return "\n".join(parts) + "\n"
 
 
+def _inline(text):
+    """Escaped text whose `code` spans become <code> isolated left to right (they stay readable in Persian)."""
+    import re
+    return re.sub(r"`([^`]+)`", r'<bdi dir="ltr"><code>\1</code></bdi>', html.escape(text))
+
+
 def _row(o, c, figure_html):
     esc = html.escape
-    cell = ['<p class="first" dir="auto">%s</p>' % esc(c.first_line(o))] if o.status != "passed" else \
+    cell = ['<p class="first" dir="auto">%s</p>' % _inline(c.first_line(o))] if o.status != "passed" else \
         ['<p dir="auto">%s</p>' % esc(c.phrase("passed"))]
     details = c.details(o)
     if details:
@@ -173,4 +180,4 @@ def _row(o, c, figure_html):
     return ('<tr class="%s"><td class="status">%s</td><td><code dir="ltr">%s</code> <small>(%s)</small>'
             '<div class="desc" dir="auto">%s</div></td><td dir="ltr">%s/%s</td><td>%s</td></tr>'
             % (o.status, esc(c.status(o.status)), esc(o.check.name), esc(c.phrase("visibility." + o.check.visibility)),
-               esc(c.describe(o.check)), _fmt(o.score), _fmt(o.max_score), "".join(cell)))
+               _inline(c.describe(o.check)), _fmt(o.score), _fmt(o.max_score), "".join(cell)))

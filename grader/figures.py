@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 
 MAX_SIDE = 48          # cells per side of a heatmap (larger arrays are subsampled)
-CELL = 6               # pixels per cell
+CELL = 4               # pixels per cell, at least
 
 
 def error_figure(label, student, expected):
@@ -75,12 +75,19 @@ def png(rgb):
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+def cell_size(shape):
+    """Pixels per cell: small matrices are drawn large, large ones small (about 200 pixels a side)."""
+    return int(np.clip(200 // max(shape[:2]), CELL, 32))
+
+
 def heatmap_url(a, lo=None, hi=None):
     a = _subsample(a)
-    lo = np.nanmin(a) if lo is None else lo
-    hi = np.nanmax(a) if hi is None else hi
+    finite = a[np.isfinite(a)]
+    lo = (finite.min() if finite.size else 0.0) if lo is None else lo
+    hi = (finite.max() if finite.size else 1.0) if hi is None else hi
     t = (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
-    rgb = np.repeat(np.repeat(colormap(t), CELL, axis=0), CELL, axis=1)
+    k = cell_size(a.shape)
+    rgb = np.repeat(np.repeat(colormap(t), k, axis=0), k, axis=1)
     return "data:image/png;base64," + base64.b64encode(png(rgb)).decode()
 
 
@@ -95,12 +102,8 @@ def to_html(fig, phrase):
     title = '<figcaption dir="auto">%s</figcaption>' % esc(label(fig.get("title", "")))
     if kind == "heatmap":
         return '<figure class="fig">%s%s</figure>' % (title, _panel(label(fig.get("label", "")), fig["data"]))
-    if kind == "matrices":
-        arrays = [np.asarray(a, dtype=float) for _, a in fig["panels"]]
-        lo = min(float(np.nanmin(a)) for a in arrays[:2]) if len(arrays) > 1 else None
-        hi = max(float(np.nanmax(a)) for a in arrays[:2]) if len(arrays) > 1 else None
-        panels = "".join(_panel(label(name), a, lo, hi) if i < 2 else _panel(label(name), a)
-                         for i, ((name, _), a) in enumerate(zip(fig["panels"], arrays)))
+    if kind == "matrices":        # each panel on its own colour scale (its range is in its caption)
+        panels = "".join(_panel(label(name), a) for name, a in fig["panels"])
         return '<figure class="fig">%s<div class="panels">%s</div></figure>' % (title, panels)
     if kind == "lines":
         return '<figure class="fig">%s%s</figure>' % (title, lines_svg(fig, label))
@@ -113,9 +116,10 @@ def _panel(name, a, lo=None, hi=None):
     shape = "×".join(str(n) for n in a.shape)
     finite = a[np.isfinite(a)]
     rng = "%.3g … %.3g" % (finite.min(), finite.max()) if finite.size else "—"
+    k = cell_size(sub.shape)
     return ('<div class="panel"><img alt="%s" width="%d" height="%d" src="%s"><div class="cap" dir="auto">%s '
-            '<span dir="ltr">(%s; %s)</span></div></div>'
-            % (html.escape(name), sub.shape[1] * CELL, sub.shape[0] * CELL, heatmap_url(a, lo, hi), html.escape(name),
+            '<bdi dir="ltr">(%s; %s)</bdi></div></div>'
+            % (html.escape(name), sub.shape[1] * k, sub.shape[0] * k, heatmap_url(a, lo, hi), html.escape(name),
                shape, rng))
 
 

@@ -88,8 +88,9 @@ def _python_file(path, data, start):
     """Not JSON: say what it is. A Python file is not graded under a notebook's name (the student renames it)."""
     name = path.rsplit("/", 1)[-1]
     try:
-        ast.parse(data[:MAX_PY].decode("utf-8-sig"))
-        what = "a Python file"
+        tree = ast.parse(data[:MAX_PY].decode("utf-8-sig"))
+        statements = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign)
+        what = "a Python file" if any(isinstance(n, statements) for n in tree.body) else None
     except SyntaxError as exc:
         looks_python = re.match(r"(import|from|def|class|#|\"\"\"|'''|@)", start or "")
         what = "Python code (with a syntax error on line %s: %s)" % (exc.lineno, exc.msg) if looks_python else None

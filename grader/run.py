@@ -125,7 +125,7 @@ def run_check(check, ctx, passed, skipped=()):
         params = getattr(fail, "params", None)
         if params is not None and not fail.abort and getattr(check, "cases", None) is not None:
             try:
-                output += "\nfailing case:\n" + render(params, check.cases.make(params))
+                output += "\nfailing case:\n" + render(params, check.cases.make(params), max_entries=200)
             except Exception:
                 output += "\nfailing case: %r" % (params,)
         extra = {"hint": fail.hint, "figures": list(getattr(fail, "figures", None) or [])}

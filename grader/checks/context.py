@@ -42,7 +42,7 @@ class Context:
     def _explained(self, fail, error):
         """A NameError of a notebook global the grader left out (notebook.py says why): say which, and why."""
         import re
-        m = re.match(r"name '(\w+)' is not defined", error.get("message", ""))
+        m = re.search(r"name '(\w+)' is not defined", error.get("message", ""))
         why = getattr(self.submission, "undefined", {}).get(m.group(1)) if m else None
         if why and error.get("type") == "NameError":
             return Fail("%s\n%s" % (fail.message.splitlines()[0], why), "undefined notebook global",

@@ -43,6 +43,8 @@ class PlanKey:
             for field in ("value", "args", "kwargs"):
                 if field in step:
                     step[field] = self._resolve(step[field], own)
+            if step.get("on") is not None and step["on"] not in own and step["on"] in self.defined:
+                step["on_defined_by"] = self.defined[step["on"]]
             own.add(step.get("let") or step.get("as"))
         returns = [self._resolve(r, own) for r in plan.returns_wire()]
         h = hashlib.sha256(json.dumps([steps, returns], sort_keys=True, default=str).encode())

@@ -64,12 +64,13 @@ def modules_in_order(folder):
 
 
 def split_module(source):
-    """(docstring, header source, [(symbol, source)]): the module's docstring; its imports and constants
-    without relative imports; each top-level function or class with the comments just above it."""
+    """(docstring, header, [(symbol, source)], footer): the module's docstring; its imports and constants
+    before the first definition, without relative imports; each top-level function or class with the comments
+    just above it; the statements after the first definition that are not definitions (tables of classes...)."""
     tree = ast.parse(source)
     lines = source.splitlines()
     doc = ast.get_docstring(tree) or ""
-    header, defs = [], []
+    header, defs, footer = [], [], []
     body = tree.body[1:] if doc and tree.body and isinstance(tree.body[0], ast.Expr) else tree.body
     for node in body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
@@ -81,8 +82,8 @@ def split_module(source):
         elif isinstance(node, ast.ImportFrom) and node.level:
             continue                              # a sibling module: defined earlier in the notebook
         else:
-            header.append(text)
-    return doc, "\n".join(header), defs
+            (footer if defs else header).append(text)
+    return doc, "\n".join(header), defs, "\n".join(footer)
 
 
 def readme_cells(readme):
@@ -97,9 +98,9 @@ def readme_cells(readme):
     return [v4.new_markdown_cell(s) for s in sections if s]
 
 
-def graded_cell(source, module, symbol=None):
+def graded_cell(source, module, symbol=None, part="header"):
     meta = {"tags": [TAG], "dlgrader": {"module": module, "symbol": symbol} if symbol else
-            {"module": module, "part": "header"}}
+            {"module": module, "part": part}}
     return v4.new_code_cell(source, metadata=meta)
 
 
@@ -110,18 +111,20 @@ def make_notebook(name, folder, title=None):
              v4.new_code_cell(SETUP)] + readme_cells(readme)
     defined = {}
     for module, source in modules_in_order(folder):
-        doc, header, defs = split_module(source)
+        doc, header, defs, footer = split_module(source)
         if module == "__init__" and not defs and not header.strip():
             continue
         cells.append(v4.new_markdown_cell("## `%s.py`\n\n%s" % (module, doc)))
-        if header.strip():
-            cells.append(graded_cell(header, module))
+        cells.append(graded_cell(header if header.strip() else "# imports, constants and helpers of %s.py" % module,
+                                 module))
         for symbol, text in defs:
             if symbol in defined and defined[symbol] != module:
                 raise NotebookBuildError("%s: `%s` is defined in both %s.py and %s.py; one notebook namespace "
                                          "cannot hold both" % (name, symbol, defined[symbol], module))
             defined[symbol] = module
             cells.append(graded_cell(text, module, symbol))
+        if footer.strip():
+            cells.append(graded_cell(footer, module, part="footer"))
     cells.append(v4.new_markdown_cell("## Check your work\n\nThe public checks, on the saved notebook. Hidden "
                                       "checks run at grading time on other inputs."))
     cells.append(v4.new_code_cell(CHECK.format(name=name, file=name + ".ipynb")))
@@ -135,22 +138,29 @@ def make_notebook(name, folder, title=None):
 def paste(nb, folder):
     """A copy of `nb` whose graded cells hold the definitions of the solution in `folder` (same modules).
 
-    Definitions the solution has and the stubs do not (helpers) go into their module's header cell."""
+    Definitions the solution has and the stubs do not (helpers) go into their module's header cell; the
+    solution's statements after its definitions into the footer cell, or after the module's last cell."""
     nb = nbformat.from_dict(nb)
     solution = {m: split_module(src) for m, src in modules_in_order(folder)}
-    cells_for = {}
+    cells_for, last = {}, {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("dlgrader")
-        if meta and meta.get("symbol"):
-            cells_for.setdefault(meta["module"], set()).add(meta["symbol"])
+        if meta:
+            last[meta["module"]] = cell
+            if meta.get("symbol"):
+                cells_for.setdefault(meta["module"], set()).add(meta["symbol"])
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("dlgrader")
         if not meta or meta["module"] not in solution:
             continue
-        _, header, defs = solution[meta["module"]]
+        _, header, defs, footer = solution[meta["module"]]
         if meta.get("symbol"):
             cell.source = dict(defs).get(meta["symbol"], "")
+        elif meta.get("part") == "footer":
+            cell.source = footer
         else:
             extra = [text for symbol, text in defs if symbol not in cells_for.get(meta["module"], ())]
             cell.source = "\n\n".join([header] + extra)
+        if cell is last[meta["module"]] and meta.get("part") != "footer" and footer.strip():
+            cell.source += "\n\n" + footer
     return nb
