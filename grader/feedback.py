@@ -122,6 +122,7 @@ SCRIPT = """
 document.getElementById("only-failed").addEventListener("change", function (e) {
   document.body.classList.toggle("only-failed", e.target.checked);
 });
+document.body.dataset.ready = "1";
 """
 
 
