@@ -47,7 +47,7 @@ def render_text(report, lang="en"):
                                                       o.max_score, "" if o.status == "passed" else c.first_line(o)))
             lines += ["       " + r for r in c.details(o).splitlines()[:13]]
     for note in report.notes:
-        lines.append("%s: %s" % (c.phrase("note"), note))
+        lines.append("%s: %s" % (c.phrase("note"), c.note(note)))
     lines.append("%s  (%.1f s, isolation %s)" % (
         c.phrase("total", score=_fmt(report.score), max_score=_fmt(report.max_score)), report.seconds,
         "+".join(report.isolation.get("layers", []))))
@@ -86,7 +86,7 @@ def render_markdown(report, lang="en"):
             if case:
                 out += [c.phrase("failing_case"), "", "```python", "import numpy as np", case.rstrip(), "```", ""]
     if report.notes:
-        out += ["## " + c.phrase("notes"), ""] + ["- " + _md(n) for n in report.notes] + [""]
+        out += ["## " + c.phrase("notes"), ""] + ["- " + _md(c.note(n)) for n in report.notes] + [""]
     if c.dir == "rtl":
         out += ["</div>", ""]
     return "\n".join(out)
@@ -149,7 +149,7 @@ def render_html(report, lang="en"):
         parts.append("</tbody></table></section>")
     if report.notes:
         parts.append('<section class="notes"><h2>%s</h2><ul>%s</ul></section>' % (
-            esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % _inline(n) for n in report.notes)))
+            esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % _inline(c.note(n)) for n in report.notes)))
     parts.append("<footer>%s</footer>" % esc(c.phrase(
         "generated", seconds="%.1f" % report.seconds, version=__version__,
         isolation="+".join(report.isolation.get("layers", [])) or "-")))

@@ -487,8 +487,8 @@ def _pull_globals(kept, statements, chosen_ids, notes, undefined):
                 notes.append(undefined[name])
         if not added:
             if pulled:
-                notes.append("graded code uses definitions from cells not tagged `graded`; they were included: "
-                             + ", ".join(pulled))
+                notes.append("graded code uses definitions from cells not tagged `graded`; they were included: %s"
+                             % ", ".join(pulled))
             return kept
 
 

@@ -9,7 +9,8 @@ from grader import spec
 from grader.i18n import FIELD, LANGUAGES, Catalog, load, template_regex
 from grader.i18n.keys import collect
 
-CATEGORIES, HINTS = collect()
+NOTES = set()
+CATEGORIES, HINTS = collect(notes=NOTES)
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
 
 
@@ -21,10 +22,10 @@ def fields(text):
 def test_every_category_and_hint_in_grader_has_a_translation(lang):
     data = load(lang)
     missing = {"categories": sorted(CATEGORIES - set(data["categories"])),
-               "hints": sorted(HINTS - set(data["hints"]))}
-    assert not missing["categories"] and not missing["hints"], (
-        "add these keys to grader/i18n/%s.json: %r" % (lang, missing))
-    for table in ("categories", "hints"):
+               "hints": sorted(HINTS - set(data["hints"])), "notes": sorted(NOTES - set(data["notes"]))}
+    assert not any(missing.values()), "add these keys to grader/i18n/%s.json (python -m grader.i18n): %r" % (
+        lang, missing)
+    for table in ("categories", "hints", "notes"):
         for key, text in data[table].items():
             assert text.strip(), (lang, key)
             n = len([f for f in FIELD.findall(key) if f != "%%"])
@@ -35,13 +36,13 @@ def test_every_category_and_hint_in_grader_has_a_translation(lang):
 def test_catalogs_have_the_same_keys_and_persian_is_persian():
     en, fa = load("en"), load("fa")
     assert fa["dir"] == "rtl" and en["dir"] == "ltr"
-    for table in ("phrases", "kinds", "categories", "hints"):
+    for table in ("phrases", "kinds", "categories", "hints", "notes"):
         assert set(en[table]) == set(fa[table]), table
     for key, text in en["phrases"].items():
         assert fields(text) == fields(fa["phrases"][key]), key
     for key, text in en["kinds"].items():
         assert fields(text) == fields(fa["kinds"][key]), key
-    for table in ("phrases", "kinds", "categories", "hints"):
+    for table in ("phrases", "kinds", "categories", "hints", "notes"):
         for key, text in fa[table].items():
             assert PERSIAN.search(text), (table, key, text)
 
@@ -67,6 +68,10 @@ def test_templates_match_formatted_text_most_specific_first():
             "the regularization convention?)")
     assert "×2" in fa.hint(long) and "ضریب ثابت" in fa.hint(long)
     assert fa.hint("something no catalog has") == "something no catalog has"
+    note = fa.note("`f` is defined in cells 1, 3: the last definition (cell 3) is graded, as when the notebook runs "
+                   "top to bottom")
+    assert note.startswith("`f` در سلول‌های 1, 3") and "(سلول 3)" in note
+    assert fa.note("knn: your code printed 12 bytes while being graded").endswith("12 بایت چاپ کرد")
     assert Catalog("en").hint(long) == long
 
 

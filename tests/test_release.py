@@ -54,7 +54,8 @@ def offline(tmp_path_factory):
     """An environment where `import reference` fails (the editable install of the repository would find it)."""
     blocker = tmp_path_factory.mktemp("blocker")
     (blocker / "reference").mkdir()
-    (blocker / "reference" / "__init__.py").write_text('raise ImportError("reference is not in the student kit")\n')
+    (blocker / "reference" / "__init__.py").write_text(
+        'raise ModuleNotFoundError("No module named \'reference\'", name="reference")\n')
     return dict(os.environ, PYTHONPATH=str(blocker), DLGRADER_COURSE="")
 
 

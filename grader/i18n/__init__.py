@@ -7,6 +7,7 @@ The catalogs `en.json` and `fa.json` beside this file hold:
   categories  the category of every Fail(...) in grader/, keyed by its English text
   hints       every hint, keyed by its English text; a key with %-fields (`define `%s` ...`) is a template:
               it matches the formatted text and its translation names the fields {0}, {1}, ...
+  notes       notes about the submission (notebook cells left out, ...), templates as above
 `keys.py` finds every category and hint in grader/; tests/test_i18n.py fails when a language lacks one.
 Technical detail lines (numbers, indices, code) stay as the check wrote them; the first line of each
 failure — category and hint — is translated. What no catalog has is shown in English.
@@ -35,7 +36,7 @@ def template_regex(key):
     fields = FIELD.findall(key)
     pattern = re.escape(parts[0])
     for spec, literal in zip(fields, parts[1:]):
-        pattern += re.escape("%") if spec == "%%" else "(.+?)"
+        pattern += re.escape("%") if spec == "%%" else "(.*?)"
         pattern += re.escape(literal)
     return re.compile(pattern, re.S)
 
@@ -47,7 +48,7 @@ class Catalog:
         self.lang, self.data, self.en = lang, load(lang), load("en")
         self.dir = self.data.get("dir", "ltr")
         self._templates = {}
-        for table in ("categories", "hints"):
+        for table in ("categories", "hints", "notes"):
             keys = sorted((k for k in self.data.get(table, {}) if template_regex(k)),
                           key=lambda k: -len(FIELD.sub("", k)))          # the most specific template first
             self._templates[table] = [(template_regex(k), self.data[table][k]) for k in keys]
@@ -73,6 +74,9 @@ class Catalog:
 
     def hint(self, text):
         return self._lookup("hints", text)
+
+    def note(self, text):
+        return self._lookup("notes", text)
 
     def status(self, status):
         return self.phrase("status." + status)

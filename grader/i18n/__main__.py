@@ -7,7 +7,8 @@ from .keys import collect
 
 
 def main():
-    categories, hints = collect()
+    notes = set()
+    categories, hints = collect(notes=notes)
     from .. import spec
     kinds = {c.kind for a in spec.assignments() for c in a.checks}
     missing = {}
@@ -15,6 +16,7 @@ def main():
         data = load(lang)
         gaps = {"categories": {k: k for k in sorted(categories - set(data["categories"]))},
                 "hints": {k: k for k in sorted(hints - set(data["hints"]))},
+                "notes": {k: k for k in sorted(notes - set(data.get("notes", {})))},
                 "kinds": {k: "" for k in sorted(kinds - set(data["kinds"]))}}
         gaps = {table: keys for table, keys in gaps.items() if keys}
         if gaps:

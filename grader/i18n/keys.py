@@ -5,6 +5,7 @@
   `why` of static rules (`MaxLoops(n, why)`, `ForbidCalls(names, why)`); the (what, hint) pairs of `HINTS`
   tables; the strings (with a space, not docstrings) in the diagnosis rules a suite gives in `hints=`
   (a function whose name ends in `hints`).
+- notes: `notes.append(...)`, lists assigned to `notes`, and `undefined[name] = ...` (notebook globals).
 Literals count, and the format strings of `"..." % x` and f-strings (their fields become `%s`): the catalogs
 hold templates, matched against the formatted text at run time. Computed strings cannot be collected.
 """
@@ -41,21 +42,23 @@ def _arg(call, position, keyword):
     return call.args[position] if len(call.args) > position else None
 
 
-def collect(root=GRADER):
-    """({category}, {hint}) used anywhere under `root`."""
+def collect(root=GRADER, notes=None):
+    """({category}, {hint}) used anywhere under `root`; `notes`, a set, also gets the notes for the student."""
     categories, hints = set(), set()
+    notes = set() if notes is None else notes
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in ("__pycache__", "_data")]
         for name in filenames:
             if name.endswith(".py"):
                 with open(os.path.join(dirpath, name), encoding="utf-8") as f:
                     tree = ast.parse(f.read())
-                _collect(tree, categories, hints)
+                _collect(tree, categories, hints, notes)
     return categories, hints
 
 
-def _collect(tree, categories, hints):
+def _collect(tree, categories, hints, notes):
     for node in ast.walk(tree):
+        _collect_notes(node, notes)
         if isinstance(node, ast.Call):
             name = _name(node.func)
             if name == "Fail":
@@ -85,3 +88,25 @@ def _collect(tree, categories, hints):
                         and " " in inner.value:
                     hints.add(inner.value[len("hint: "):] if inner.value.startswith("hint: ") else inner.value)
     hints.discard("")
+
+
+def _collect_notes(node, notes):
+    """Notes for the student: `notes.append(x)`, `notes = [x]` (also in a tuple assignment), `undefined[k] = x`,
+    `undefined.setdefault(k, x)`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "notes" and node.args:
+        notes.update(literals(node.args[0]))
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault" \
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "undefined" and len(node.args) > 1:
+        notes.update(literals(node.args[1]))
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                    and target.value.id == "undefined":
+                notes.update(literals(node.value))
+            pairs = [(target, node.value)]
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                pairs = list(zip(target.elts, node.value.elts))
+            for t, v in pairs:
+                if isinstance(t, ast.Name) and t.id == "notes" and isinstance(v, ast.List):
+                    notes.update(s for e in v.elts for s in literals(e))

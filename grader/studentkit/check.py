@@ -85,7 +85,7 @@ def show(report, catalog, out=None):
                 con.print(Text("%s:" % o.check.name, style="bold"))
                 con.print(Text("\n".join("  " + line for line in details.splitlines()[:16])))
     for note in report.notes:
-        con.print("%s: %s" % (catalog.phrase("note"), note))
+        con.print(Text("%s: %s" % (catalog.phrase("note"), catalog.note(note))))
     skipped = sum(o.status == "skipped" for o in report.outcomes)
     passed = sum(o.status == "passed" for o in report.outcomes)
     con.print(catalog.phrase("public_summary", passed=passed, total=len(report.outcomes), skipped=skipped))
