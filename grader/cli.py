@@ -30,10 +30,13 @@ def atomic_write(path, text):
 
 def cmd_list(args):
     from . import spec
+    from .i18n import Catalog
+    catalog = Catalog(getattr(args, "lang", "en"))
     for a in spec.assignments():
         print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
         for c in a.checks:
-            print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, c.visibility, c.description))
+            shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
+            print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))
     return 0
 
 
@@ -156,7 +159,9 @@ def parser():
     p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.")
     p.add_argument("--version", action="version", version="dlgrader " + __import__("grader").__version__)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list assignments and their checks").set_defaults(func=cmd_list)
+    ls = sub.add_parser("list", help="list assignments and their checks")
+    ls.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the descriptions")
+    ls.set_defaults(func=cmd_list)
     g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)")
     g.add_argument("path")
     g.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable)")

@@ -147,6 +147,7 @@ def lines_svg(fig, label=str, width=420, height=240):
                                                                                  html.escape(name)))
     parts.append('<text x="4" y="16" font-size="11">%.3g</text><text x="4" y="%d" font-size="11">%.3g</text>'
                  % (hi, height - pad, lo))
-    parts.append('<text x="%d" y="%d" font-size="11">%s</text>' % (pad, height - 12, html.escape(fig.get("xlabel", ""))))
+    parts.append('<text x="%d" y="%d" font-size="11">%s</text>'
+                 % (pad, height - 12, html.escape(fig.get("xlabel", ""))))
     parts.append("</svg>")
     return "".join(parts)

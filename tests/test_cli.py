@@ -76,10 +76,12 @@ def test_check_runs_public_checks_and_counts_hidden_ones():
     assert "hidden check(s)" in proc.stdout and ".hidden" not in proc.stdout
 
 
-@pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'), ("markdown", '<div dir="rtl" lang="fa">')])
+@pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'),
+                                        ("markdown", '<div dir="rtl" lang="fa">')])
 def test_grade_writes_the_student_report_in_persian(tmp_path, fmt, marker):
     target = tmp_path / ("r." + fmt)
-    proc = dlgrader("grade", STUBS, "-a", "knn", "--format", fmt, "--lang", "fa", "--isolation", "l0", "-o", str(target))
+    proc = dlgrader("grade", STUBS, "-a", "knn", "--format", fmt, "--lang", "fa", "--isolation", "l0",
+                    "-o", str(target))
     assert proc.returncode == 0, proc.stderr
     text = target.read_text(encoding="utf-8")
     assert marker in text and "هنوز پیاده‌سازی نشده است" in text

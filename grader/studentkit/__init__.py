@@ -28,8 +28,12 @@ def manifest():
 
 
 def root():
-    """The bundle's top folder (where README.md, assignments/ and notebooks/ are)."""
-    return os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    """The kit's top folder (where README.md, assignments/ and notebooks/ are): where this grader lies when
+    installed with `pip install -e .` or not installed; the current folder after a plain `pip install .`."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    if not os.path.isdir(os.path.join(here, "assignments")) and os.path.isdir("assignments"):
+        return os.path.abspath(".")
+    return here
 
 
 def course():
