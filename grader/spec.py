@@ -76,6 +76,9 @@ def assignments():
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
              "inception", "densenet", "resnet", "analytic"]
+    from . import studentkit
+    if studentkit.active():          # a kit released for some assignments grades those only
+        found = [a for a in found if a.name in studentkit.manifest()["assignments"]]
     return sorted(found, key=lambda a: (order.index(a.name) if a.name in order else len(order), a.name))
 
 

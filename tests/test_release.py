@@ -122,7 +122,7 @@ def summary(out):
 
 
 def test_pytest_in_the_kit_runs_every_public_check_and_the_stubs_fail(kit, offline):
-    proc = run(["-m", "pytest", "-q"], kit, offline)
+    proc = run(["-m", "pytest", "-q", "--isolation", "l0"], kit, offline)
     counts = summary(proc.stdout)
     assert counts.get("failed", 0) + counts.get("skipped", 0) == sum(map(len, VISIBLE.values())), proc.stdout[-3000:]
     assert counts.get("passed", 0) == 0 and counts.get("error", 0) == 0, proc.stdout[-3000:]
@@ -134,7 +134,7 @@ def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp
     shutil.copytree(kit, solved)
     for name in NAMES:
         shutil.copytree(os.path.join(clone, "reference", name), solved / "assignments" / name, dirs_exist_ok=True)
-    proc = run(["-m", "pytest", "-q", "-rs"], str(solved), offline)
+    proc = run(["-m", "pytest", "-q", "-rs", "--isolation", "l0"], str(solved), offline)
     counts = summary(proc.stdout)
     assert counts.get("failed", 0) == 0 and counts.get("error", 0) == 0, proc.stdout[-3000:]
     assert counts["passed"] >= 0.8 * sum(map(len, VISIBLE.values())), proc.stdout[-3000:]
@@ -156,6 +156,15 @@ def test_check_in_the_kit_prints_a_table_and_warns_about_versions(kit, offline, 
     assert "┃" in proc.stdout and "رد" in proc.stdout and "هنوز پیاده‌سازی نشده است" in proc.stdout
 
 
+def test_a_kit_for_some_assignments_grades_only_those(tmp_path, offline):
+    from grader.studentkit.release import release
+    done = release(str(tmp_path / "kit"), [NAMES[0]])
+    assert done.names == [NAMES[0]] and done.warnings       # the default secret is worth a warning
+    proc = run(["-m", "grader", "list"], str(tmp_path / "kit"), offline)
+    assert proc.returncode == 0 and NAMES[0] in proc.stdout
+    assert not [n for n in NAMES[1:] if "\n%s —" % n in "\n" + proc.stdout]
+
+
 def test_the_notebook_check_cell_works_in_the_kit(kit, clone, offline, tmp_path):
     from grader.studentkit.notebooks import paste
     copy = tmp_path / "kit"
@@ -165,6 +174,6 @@ def test_the_notebook_check_cell_works_in_the_kit(kit, clone, offline, tmp_path)
     nbformat.write(paste(nbformat.read(str(path), as_version=4), os.path.join(clone, "reference", name)), str(path))
     cell = [c for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
     script = "\n".join([cell[0].source, cell[-1].source])          # the setup cell and the check cell
-    proc = run(["-c", script], str(copy / "notebooks"), offline)
+    proc = run(["-c", script.replace('lang="en")', 'lang="en", isolation="l0")')], str(copy / "notebooks"), offline)
     assert proc.returncode == 0, proc.stderr
     assert "PASS" in proc.stdout and "FAIL" not in proc.stdout, proc.stdout

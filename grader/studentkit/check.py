@@ -27,6 +27,8 @@ def grade_public(names, path, course, isolation):
     from ..run import grade
     if not active():
         return grade(path or ".", names, course, visible_only=True, isolation=isolation)
+    if path and not names:     # the assignments this work defines (run.select)
+        return grade(path, (), course, visible_only=True, isolation=isolation)
     chosen = list(names) or manifest()["assignments"]
     unknown = set(chosen) - set(manifest()["assignments"])
     if unknown:
@@ -108,8 +110,8 @@ def command(args, isolation, course):
     return 0
 
 
-def check_notebook(name, path, lang="en"):
+def check_notebook(name, path, lang="en", isolation=None):
     """For the last cell of a generated notebook: the public checks of `name` on the saved notebook."""
-    report = grade_public([name], path, None, None)
+    report = grade_public([name], path, None, isolation)
     show(report, Catalog(lang))
     return report

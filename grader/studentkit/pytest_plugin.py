@@ -16,6 +16,8 @@ def pytest_addoption(parser):
     group.addoption("--work", default=None, help="your work: a folder, .py, .zip or .ipynb "
                                                  "(default: assignments/<name>/ of this kit)")
     group.addoption("--lang", default="en", choices=("en", "fa"), help="language of the feedback")
+    group.addoption("--isolation", default="auto", choices=("auto", "l0", "l1", "l2"),
+                    help="isolation of your code while it is checked (auto: the strongest that works here)")
 
 
 def public_checks():
@@ -28,14 +30,16 @@ def public_checks():
 
 @pytest.fixture(scope="session")
 def _dlgrader_outcomes(request):
+    from ..isolation import probe
     from ..run import grade
     work, cache = request.config.getoption("--work"), {}
+    isolation = probe(request.config.getoption("--isolation"))
     request.config._dlgrader_graded = cache
 
     def outcomes(assignment):
         if assignment not in cache:
             path = work or os.path.join(root() if active() else ".", "assignments", assignment)
-            report = grade(path, [assignment], visible_only=True)
+            report = grade(path, [assignment], visible_only=True, isolation=isolation)
             cache[assignment] = ({o.check.name: o for o in report.outcomes}, report)
         return cache[assignment]
     return outcomes
