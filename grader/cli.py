@@ -83,7 +83,8 @@ def cmd_grade(args):
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
-    text = {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json, "gradescope": report.to_gradescope,
+    text = {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json,
+            "gradescope": lambda: report.to_gradescope(args.lang),
             "markdown": lambda: report.to_markdown(args.lang), "html": lambda: report.to_html(args.lang)}[args.format]()
     if args.output:
         atomic_write(args.output, text)

@@ -52,19 +52,23 @@ class Report:
     def to_json(self):
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def to_gradescope(self):
-        """results.json per Gradescope's specification (hidden checks: visibility after_published)."""
+    def to_gradescope(self, lang="en"):
+        """results.json per Gradescope's specification (hidden checks: visibility after_published); outputs are
+        the student's feedback in `lang` (category and hint first, then the check's own lines)."""
+        from .i18n import Catalog
+        catalog = Catalog(lang)
         tests = []
         for n, o in enumerate(self.outcomes, 1):
+            output = o.output if o.status == "passed" else catalog.feedback(o)
             tests.append({"name": "%s: %s" % (o.assignment, o.check.name), "number": str(n),
                           "score": o.score, "max_score": o.max_score,
                           "status": "passed" if o.status == "passed" else "failed",
-                          "output": o.output.replace("\r\n", "\n"), "tags": [o.assignment, o.check.kind],
+                          "output": output.replace("\r\n", "\n"), "tags": [o.assignment, o.check.kind],
                           "visibility": "after_published" if o.check.visibility == "hidden" else "visible"})
         out = {"score": self.score, "execution_time": round(self.seconds, 3), "output_format": "text",
                "tests": tests, "extra_data": {"environment": self.environment, "isolation": self.isolation}}
         if self.notes:
-            out["output"] = "\n".join(self.notes)
+            out["output"] = "\n".join(catalog.note(n) for n in self.notes)
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
     def to_text(self, color=False, lang="en"):
