@@ -128,3 +128,16 @@ def test_a_plan_the_recording_lacks_skips_the_check_instead_of_failing_it(tmp_pa
     assert o.status == "skipped" and o.score == 0 and "grading time" in o.output
     dependent = assignment.check("distances_two_loops.rules")
     assert run_check(dependent, ctx, set(), {"distances_two_loops.values"}).status == "skipped"
+
+
+def test_a_missing_reference_outside_the_kit_skips_with_a_note_instead_of_crashing(monkeypatch):
+    from grader.isolation import probe
+    from grader.run import grade
+
+    def missing(self, course):
+        raise ModuleNotFoundError("No module named 'reference'", name="reference")
+    monkeypatch.setattr(spec.Assignment, "reference", missing)
+    report = grade("%s/knn" % REFERENCE, ["knn"], isolation=probe("l0"))
+    statuses = {o.check.name: o.status for o in report.outcomes}
+    assert statuses["distances_two_loops.values"] == "skipped" and statuses["distances.self_symmetric"] == "passed"
+    assert any("could not be imported" in n for n in report.notes)
