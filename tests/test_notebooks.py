@@ -89,7 +89,10 @@ def test_generated_notebook_has_the_task_the_graded_cells_and_a_check_cell():
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "compute_distances_two_loops" in markdown and "What is checked" in markdown
     assert nb.cells[-1].cell_type == "code" and "check_notebook('knn', 'knn.ipynb'" in nb.cells[-1].source
-    assert all("graded" not in c.metadata.get("tags", []) for c in (nb.cells[1], nb.cells[-1]))
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    assert "sys.path" in setup.source
+    assert all("graded" not in c.metadata.get("tags", []) for c in (setup, nb.cells[-1]))
+    assert any(c.cell_type == "markdown" and c.source.startswith('<div dir="rtl" lang="fa">') for c in nb.cells)
 
 
 # ------------------------------------------------------------------ formats and versions

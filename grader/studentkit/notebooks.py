@@ -24,6 +24,16 @@ order in which you ran cells does not matter. A function that uses a global defi
 works when that cell is a plain definition (a constant, an import, a function), not when it computes it
 (`data = load(...)`): then define it in a graded cell or pass it as an argument."""
 
+INTRO_FA = """<div dir="rtl" lang="fa">
+
+کد خود را در سلول‌هایی بنویسید که برچسب **graded** دارند. نمره‌دهنده فقط *تعریف‌ها* را از این سلول‌ها و از
+نسخهٔ **ذخیره‌شدهٔ** دفترچه می‌خواند (تابع، کلاس، import و ثابت‌ها)؛ آزمایش‌های سلول‌های دیگر هنگام نمره‌دهی اجرا
+نمی‌شوند و ترتیب اجرای سلول‌ها اهمیتی ندارد. اگر تابعی از متغیری سراسری استفاده کند که فقط در سلولی بدون برچسب
+تعریف شده است، آن سلول باید یک تعریف ساده باشد (ثابت، import یا تابع)، نه محاسبه‌ای مثل `data = load(...)`.
+برای بازخورد فارسی در آخرین سلول `lang="fa"` بنویسید.
+
+</div>"""
+
 SETUP = """# Setup (not graded): makes the course's grader importable from this folder.
 import os, sys
 if os.path.isdir(os.path.join("..", "grader")) and os.path.abspath("..") not in sys.path:
@@ -108,7 +118,7 @@ def make_notebook(name, folder, title=None):
     readme_path = os.path.join(folder, "README.md")
     readme = open(readme_path, encoding="utf-8").read() if os.path.exists(readme_path) else "# %s" % name
     cells = [v4.new_markdown_cell("%s\n\n%s" % ("# " + title if title else "", INTRO)),
-             v4.new_code_cell(SETUP)] + readme_cells(readme)
+             v4.new_markdown_cell(INTRO_FA), v4.new_code_cell(SETUP)] + readme_cells(readme)
     defined = {}
     for module, source in modules_in_order(folder):
         doc, header, defs, footer = split_module(source)
