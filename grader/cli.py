@@ -37,6 +37,9 @@ def cmd_list(args):
         for c in a.checks:
             shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))
+        for st in a.course_settings:
+            print("  course setting [settings.%s] %s = %r (allowed: %s) %s" % (
+                a.name, st.name, st.default, ", ".join(map(repr, st.allowed)), st.description))
     return 0
 
 

@@ -5,6 +5,10 @@ Read from a TOML file (`--course FILE` or $DLGRADER_COURSE); every key is option
     secret = "change-me"            # seeds hidden inputs; keep it out of the student bundle
     reg_scale = 1.0                  # loss regularization: reg_scale * reg * ||W||^2 (0.5 = CS231n 2016)
     dropout_p = "keep"               # "keep" (CS231n 2018+) or "drop" (2016-17)
+    [settings.resnet]                # per-assignment module constants (`dlgrader list` shows each assignment's)
+    BOTTLENECK_VERSION = "v1"        # e.g. the paper's stride placement instead of torchvision's
+    [settings.inception]
+    FLOPS_PER_MAC = 2
     [limits]
     call_timeout = 10.0              # seconds for one call plan
     budget = 60.0                    # seconds of student code per submission and assignment
@@ -27,6 +31,7 @@ class Course:
     dropout_p: str = "keep"
     examples: int = 12                 # hypothesis examples per hidden property check
     limits: Limits = field(default_factory=Limits)
+    settings: dict = field(default_factory=dict)   # assignment -> {SETTING: value} (spec.Setting)
 
     @classmethod
     def load(cls, path=None):
@@ -38,7 +43,7 @@ class Course:
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))
-        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples"}
+        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples", "settings"}
         if unknown:
             raise ValueError("unknown course settings: %s" % ", ".join(sorted(unknown)))
         course = cls(limits=limits, **data)
@@ -46,7 +51,20 @@ class Course:
             raise ValueError("reg_scale must be 1.0 or 0.5")
         if course.dropout_p not in ("keep", "drop"):
             raise ValueError("dropout_p must be 'keep' or 'drop'")
+        course.check_settings()
         return course
+
+    def check_settings(self):
+        """Every [settings.<assignment>] key must be a declared Setting of that assignment, with an allowed value."""
+        from . import spec
+        for name, values in self.settings.items():
+            try:
+                assignment = spec.get(name)
+            except KeyError:
+                raise ValueError("[settings.%s]: no such assignment" % name) from None
+            if not isinstance(values, dict):
+                raise ValueError("[settings.%s] must be a table" % name)
+            assignment.setting_values(self)
 
     def seed(self, *names):
         """A deterministic 32-bit seed for a check, from the secret and the check's names."""

@@ -13,6 +13,7 @@ On a machine whose interpreter is not readable by other users (e.g. pyenv under 
 cannot start the worker; inside L2 the interpreter is bind-mounted and the uid switch happens in the sandbox
 (`setpriv`), so L1 and L2 work together.
 """
+import contextlib
 import functools
 import os
 import pwd
@@ -100,6 +101,40 @@ def become_subreaper():
         return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
     except (OSError, AttributeError):
         return False
+
+
+def lock_dir():
+    for d in ("/run/lock/dlgrader", os.path.join(tempfile.gettempdir(), "dlgrader-locks-%d" % os.geteuid())):
+        try:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+            if os.access(d, os.W_OK):
+                return d
+        except OSError:
+            continue
+    raise IsolationError("no directory for slot locks")
+
+
+@contextlib.contextmanager
+def claim_slot(preferred=0, limit=256):
+    """Hold an exclusive lock on a sandbox slot for the duration of one grading: two graders on one machine
+    (two TAs, two CI jobs, a batch and a single grade) never share a slot uid, whose processes each of them
+    kills when it finishes. Yields the slot number: `preferred` if free, else the next free one."""
+    import fcntl
+    directory = lock_dir()
+    for slot in list(range(preferred, limit)) + list(range(0, preferred)):
+        f = open(os.path.join(directory, "slot-%d.lock" % slot), "a")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            continue
+        try:
+            yield slot
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+            f.close()
+        return
+    raise IsolationError("all %d sandbox slots are busy" % limit)
 
 
 def processes_of(uid):
@@ -224,27 +259,33 @@ def bwrap_command(bwrap, root, workdir, user, userns):
 
 def _try(iso, timeout=20.0):
     """Run the full sandbox command on a trivial program; (works, why not)."""
-    from .sandbox.client import WORKER, worker_env
     top = tempfile.mkdtemp(prefix="dlgrader-probe-")
     os.chmod(top, 0o755)
     root, work = os.path.join(top, "sub"), os.path.join(top, "work")
     os.makedirs(root)
     os.makedirs(work)
+    slot = claim_slot(0) if iso.uid_switch else contextlib.nullcontext(0)
     try:
-        args = iso.sandbox_args(root, work, 0)
-        user = args.get("user")
-        cmd = args.get("launcher", []) + [sys.executable, "-I", "-S", args.get("worker_path", WORKER), "--probe"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=work, env=worker_env(work),
-                              stdin=subprocess.DEVNULL, **({} if user is None else {
-                                  "user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}))
-        if args.get("cleanup"):
-            args["cleanup"]()
-        ok = proc.returncode == 0 and proc.stdout.strip() == "42"
-        return ok, "" if ok else (proc.stderr.strip().splitlines() or ["exit status %d" % proc.returncode])[-1][:300]
-    except (OSError, subprocess.SubprocessError) as exc:
+        with slot as n:
+            return _run_probe(iso, root, work, n, timeout)
+    except (OSError, subprocess.SubprocessError, IsolationError) as exc:
         return False, "%s: %s" % (type(exc).__name__, str(exc)[:300])
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def _run_probe(iso, root, work, slot, timeout):
+    from .sandbox.client import WORKER, worker_env
+    args = iso.sandbox_args(root, work, slot)
+    user = args.get("user")
+    cmd = args.get("launcher", []) + [sys.executable, "-I", "-S", args.get("worker_path", WORKER), "--probe"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=work, env=worker_env(work),
+                          stdin=subprocess.DEVNULL, **({} if user is None else {
+                              "user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}))
+    if args.get("cleanup"):
+        args["cleanup"]()
+    ok = proc.returncode == 0 and proc.stdout.strip() == "42"
+    return ok, "" if ok else (proc.stderr.strip().splitlines() or ["exit status %d" % proc.returncode])[-1][:300]
 
 
 def candidates():

@@ -2,6 +2,7 @@
 
 Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -30,8 +31,23 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if any(submission.find(s, h)[0] for s, h in a.symbols.items())]
+    found = [a for a in every if _defines(submission, a, every)]
     return found or every
+
+
+def _defines(submission, assignment, every):
+    """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
+    the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
+    submission."""
+    for symbol, hints in assignment.symbols.items():
+        src, _ = submission.find(symbol, hints, assignment.name)
+        if src is None:
+            continue
+        module = src.module.rsplit(".", 1)[-1]
+        if module in hints or not any(module in h for other in every if other is not assignment
+                                      for h in other.symbols.values()):
+            return True
+    return False
 
 
 def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
@@ -39,7 +55,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     if course is None:
         from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
-    from .isolation import probe
+    from .isolation import claim_slot, probe
     if not hasattr(isolation, "sandbox_args"):
         isolation = probe(isolation or "auto")
     started = time.monotonic()
@@ -52,9 +68,10 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
-        for assignment in select(submission, names):
-            outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                         slot)
+        with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
+            for assignment in select(submission, names):
+                outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
+                                             slot)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
@@ -86,10 +103,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
                 for c in checks]
     workdir = os.path.join(top, "work-" + assignment.name)
     os.makedirs(workdir)
-    limits = course.limits
-    if assignment.memory_mb and assignment.memory_mb > limits.memory_mb:
-        from dataclasses import replace
-        limits = replace(limits, memory_mb=assignment.memory_mb)
+    limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = reference_runner(assignment, course, notes)
     ctx = Context(assignment, submission, sandbox, reference, course)
@@ -110,6 +124,16 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
             else ""))
     return outcomes
+
+
+def assignment_limits(assignment, limits):
+    """The course's limits, raised where the assignment needs more (torch: memory, import time)."""
+    from dataclasses import replace
+    for key in ("memory_mb", "call_timeout", "budget"):
+        need = getattr(assignment, key)
+        if need and need > getattr(limits, key):
+            limits = replace(limits, **{key: need})
+    return limits
 
 
 SKIPPED = ("needs the course's reference, which is not in the student bundle: this check runs at grading time")

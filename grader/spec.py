@@ -25,6 +25,23 @@ class Check:
         raise NotImplementedError
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A course setting of one assignment: a module constant that the course file may change.
+
+    The course file sets it in its `[settings.<assignment>]` table (`BOTTLENECK_VERSION = "v1"`); every call
+    plan then sets it, before its first step, on the student's copy (in the worker) and on the reference's
+    (restored after the plan). `targets` are (symbol, CONSTANT, mapping): the constant lives in the module that
+    defines `symbol`; `mapping` (course value -> constant value) or None for the value itself. A check may
+    override settings for one plan: `ctx.plan(FLOPS_PER_MAC=2)`.
+    """
+    name: str
+    default: object
+    allowed: tuple
+    targets: tuple
+    description: str = ""
+
+
 @dataclass
 class Assignment:
     name: str
@@ -36,6 +53,28 @@ class Assignment:
     needs_torch: bool = False
     description: str = ""
     memory_mb: int | None = None   # RLIMIT_AS for this assignment's worker (torch needs more)
+    call_timeout: float | None = None  # at least this many seconds per plan (e.g. importing torch: ~1.5 s)
+    budget: float | None = None    # at least this many seconds of student code in all
+    course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
+
+    def setting_values(self, course, **overrides):
+        """{setting name: value}: the defaults, then the course file's [settings.<name>], then `overrides`."""
+        declared = {s.name: s for s in self.course_settings}
+        chosen = dict(getattr(course, "settings", {}).get(self.name, {}), **overrides)
+        for key, value in chosen.items():
+            if key not in declared:
+                raise ValueError("%s has no course setting %r (it has: %s)"
+                                 % (self.name, key, ", ".join(sorted(declared)) or "none"))
+            if value not in declared[key].allowed or type(value) is not type(declared[key].default):
+                raise ValueError("%s.%s must be one of %s, not %r"
+                                 % (self.name, key, ", ".join(map(repr, declared[key].allowed)), value))
+        return {name: chosen.get(name, s.default) for name, s in declared.items()}
+
+    def constants(self, course, **overrides):
+        """[(symbol, CONSTANT, value)] for call plans (see Setting)."""
+        values = self.setting_values(course, **overrides)
+        return [(symbol, const, mapping[values[s.name]] if mapping else values[s.name])
+                for s in self.course_settings for symbol, const, mapping in s.targets]
 
     @property
     def max_score(self):

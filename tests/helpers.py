@@ -32,3 +32,15 @@ def mutant(tmp_path, assignment, file, old, new):
 
 def failed(result):
     return sorted(name for name, o in result.items() if o.status != "passed")
+
+
+def device():
+    """The torch device oracles run on: CUDA when this machine has it, else the CPU."""
+    import torch
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def rel_error(x, y):
+    """CS231n's relative error (the grader's own implementation)."""
+    from grader.checks.validate import rel_error as cs231n_rel_error
+    return cs231n_rel_error(x, y)

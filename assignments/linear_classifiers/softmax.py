@@ -5,6 +5,10 @@ otherwise.
 """
 import numpy as np
 
+# The course's regularization convention: the term is REG_SCALE * reg * sum(W**2). 1.0 is CS231n 2017+
+# (gradient 2 * reg * W); a course may use 0.5 (CS231n 2016, gradient reg * W).
+REG_SCALE = 1.0
+
 
 def softmax_loss_naive(W, X, y, reg):
     """Softmax loss function, naive implementation (with loops).

@@ -9,31 +9,43 @@ from .validate import Fail, check_value, describe
 @dataclass
 class Compare(Check):
     cases: Cases = None
-    build: object = None          # (plan, inputs) -> a ref to the output (a tuple when several labels)
+    build: object = None          # (plan, inputs) -> a ref to the output (a tuple when several labels), or a
+                                  # tuple of refs, one per label
     labels: tuple = ("output",)   # the output's name, or the names of the tuple's items
     tol: float = 1e-7
     hints: object = None          # inputs -> list of diagnosis rules (student, expected) -> str | None
     exact: bool = False
     examples: int = 0             # drawn examples (from cases.strategy) after the public cases
     figures: object = None        # (inputs, student, expected, label) -> figures for a failure (grader/figures.py)
+    settings: object = None       # course settings for this check, overriding the course file: a dict such as
+                                  # {"FLOPS_PER_MAC": 2}, or inputs -> dict (settings drawn with the case)
+    tensors: bool = False         # outputs are torch tensors (compared as the arrays they cross the wire as)
     kind: str = "compare"
 
     def run(self, ctx):
         def one(params):
             inputs = self.cases.make(params)
-            (student,), (expected,) = ctx.both(lambda plan: [self.build(plan, inputs)])
+            several = []
+
+            def refs(plan):   # build returns one ref, or a tuple of refs (one per label)
+                out = self.build(plan, inputs)
+                several.append(isinstance(out, tuple))
+                return list(out) if several[0] else [out]
+            settings = self.settings(inputs) if callable(self.settings) else self.settings
+            student, expected = ctx.both(refs, settings)
             rules = self.hints(inputs) if self.hints else None
-            if len(self.labels) > 1:
-                if not isinstance(student, (tuple, list)) or len(student) != len(self.labels):
+            if not several[0]:
+                (student,), (expected,) = student, expected
+                if len(self.labels) == 1:
+                    student, expected = [student], [expected]
+                elif not isinstance(student, (tuple, list)) or len(student) != len(self.labels):
                     raise Fail("should return %d values (%s), returned %s"
                                % (len(self.labels), ", ".join(self.labels), describe(student)
                                   if not isinstance(student, (tuple, list)) else "%d" % len(student)),
                                "wrong return value", hint="return (%s)" % ", ".join(self.labels))
-            else:
-                student, expected = [student], [expected]
             for s, e, label in zip(student, expected, self.labels):
                 try:
-                    check_value(s, e, label, self.tol, rules, self.exact)
+                    check_value(s, e, label, self.tol, rules, self.exact, self.tensors)
                 except Fail as fail:
                     if self.figures is not None and fail.category == "wrong values":
                         fail.figures = [f for f in self.figures(inputs, s, e, label) if f] or fail.figures

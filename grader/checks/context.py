@@ -11,14 +11,16 @@ class Context:
         self.student, self.reference, self.course = student, reference, course
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
-            src, why = submission.find(symbol, hints)
+            src, why = submission.find(symbol, hints, assignment.name)
             if src is None:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
 
-    def plan(self):
-        return Plan(symbols=self.modules)
+    def plan(self, **settings):
+        """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
+        constants = self.assignment.constants(self.course, **settings)
+        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules])
 
     def require(self, symbols):
         for s in symbols:
@@ -55,9 +57,10 @@ class Context:
             raise RuntimeError("the reference failed on this input: " + reply.explain())
         return reply.values
 
-    def both(self, build):
-        """Build one plan with `build(plan) -> list of refs`; run it on both sides; (student, expected)."""
-        plan = self.plan()
+    def both(self, build, settings=None):
+        """Build one plan with `build(plan) -> list of refs`; run it on both sides; (student, expected).
+        `settings` overrides course settings for this plan (Setting names -> values)."""
+        plan = self.plan(**(settings or {}))
         plan.returns(*build(plan))
         expected = self.run_reference(plan)
         return self.run_student(plan), expected
@@ -84,7 +87,9 @@ def student_error(error, plan):
     if step == -1:
         return Fail("the value returned does not have the expected form (%s)" % error.get("message", ""),
                     "wrong return value", hint="return exactly what the docstring asks for")
-    where = plan.steps[step]["call"] if 0 <= step < len(plan.steps) and "call" in plan.steps[step] else "your code"
+    steps = getattr(plan, "sent", plan.steps)   # as sent: course-setting steps first
+    where = steps[step].get("label", steps[step]["call"]) \
+        if 0 <= step < len(steps) and "call" in steps[step] else "your code"
     what, hint = HINTS.get(kind, ("raised %s" % kind, None))
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:

@@ -26,14 +26,9 @@ def diagnose(student, expected, hints=None):
         lines.append("largest error at %s: yours %.6g, expected %.6g (max abs error %.3g; %d of %d entries "
                      "off by more than 1e-6 relative)" % (list(map(int, i)), s[i], e[i], np.max(np.abs(s - e)),
                                                            int((err > 1e-6).sum()), err.size))
-    for rule in hints or ():
-        try:
-            message = rule(s, e)
-        except Exception:  # a hint must never break grading
-            message = None
-        if message:
-            lines.append("hint: " + message)
-            return lines
+    rule_hint = assignment_hint(s, e, hints)
+    if rule_hint:
+        return lines + [rule_hint]
     factor = scale_factor(s, e)
     if factor is not None:
         name = KNOWN_FACTORS.get(round(factor, 6), "×%.4g" % factor)
@@ -43,6 +38,19 @@ def diagnose(student, expected, hints=None):
     elif s.ndim == 2 and s.shape[0] == s.shape[1] and np.allclose(s, e.T, rtol=1e-6, atol=1e-9):
         lines.append("hint: yours is the transpose of the expected matrix")
     return lines
+
+
+def assignment_hint(student, expected, hints):
+    """The first assignment rule that explains the difference, as a "hint: ..." line, or None. Also used
+    where the generic diagnosis does not apply (a wrong shape, exact values)."""
+    for rule in hints or ():
+        try:
+            message = rule(student, expected)
+        except Exception:  # a hint must never break grading
+            message = None
+        if message:
+            return "hint: " + message
+    return None
 
 
 def scale_factor(s, e, tol=1e-6):

@@ -116,7 +116,7 @@ class Static(Check):
     def run(self, ctx):
         ctx.require([self.target])
         hints = ctx.assignment.symbols.get(self.target.split(".")[0], ())
-        src, node = ctx.submission.definition(self.target, hints)
+        src, node = ctx.submission.definition(self.target, hints, ctx.assignment.name)
         if node is None:
             raise Fail("no definition of %s was found in %s to inspect (it must be written as a plain def)"
                        % (self.target, src.path if src else "the submission"), "not inspectable")

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..sandbox.worker import BadValue, Handle, TensorValue
-from .diagnosis import diagnose, where
+from .diagnosis import assignment_hint, diagnose, where
 
 FLOAT_DTYPES = (np.float32, np.float64)
 
@@ -56,8 +56,15 @@ def as_scalar(value, label):
     raise Fail("%s should be a number, got %s" % (label, describe(value)), "wrong type")
 
 
-def check_value(student, expected, label, tol, hints=None, exact=False):
-    """Compare one output. `expected` comes from the reference and fixes type, dtype kind and shape."""
+def check_value(student, expected, label, tol, hints=None, exact=False, tensors=False):
+    """Compare one output. `expected` comes from the reference and fixes type, dtype kind and shape.
+
+    With `tensors`, torch tensors (which cross the wire as TensorValue) are compared as their arrays; without,
+    a tensor where an array is expected fails as a wrong type."""
+    if tensors and isinstance(expected, TensorValue):
+        if not isinstance(student, TensorValue):
+            raise Fail("%s should be a torch tensor, got %s" % (label, describe(student)), "wrong type")
+        student, expected = student.array, expected.array
     if type(expected) is np.ndarray:
         return check_array(student, expected, label, tol, hints, exact)
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
@@ -77,7 +84,7 @@ def check_value(student, expected, label, tol, hints=None, exact=False):
                        "wrong type")
         if len(student) != len(expected):
             raise Fail("%s should have %d values, got %d" % (label, len(expected), len(student)), "wrong type")
-        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact)
+        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact, tensors)
                     for i, (s, e) in enumerate(zip(student, expected))] or [0.0])
     if isinstance(expected, dict):
         if not isinstance(student, dict):
@@ -85,10 +92,13 @@ def check_value(student, expected, label, tol, hints=None, exact=False):
         missing = [k for k in expected if k not in student]
         if missing:
             raise Fail("%s is missing the key(s) %s" % (label, ", ".join(map(repr, missing))), "missing keys")
-        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact)
+        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact, tensors)
                     for k, e in expected.items()] or [0.0])
-    if student != expected:
-        raise Fail("%s is %r, expected %r" % (label, student, expected), "wrong values")
+    if isinstance(expected, bool) and isinstance(student, np.bool_):
+        student = bool(student)
+    if type(student) is not type(expected) or student != expected:  # str, None, bool: no array comparisons
+        raise Fail("%s is %s, expected %r" % (label, repr(student) if isinstance(student, (str, bool, type(None)))
+                                              else describe(student), expected), "wrong values")
     return 0.0
 
 
@@ -107,10 +117,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
         else:
             raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
     if student.shape != expected.shape:
-        extra = []
-        if student.shape == expected.shape[::-1] and student.ndim == 2:
+        extra = [h for h in [assignment_hint(student, expected, hints)] if h]
+        if not extra and student.shape == expected.shape[::-1] and student.ndim == 2:
             extra.append("hint: the shape is the transpose of the expected one")
-        elif student.size == expected.size:
+        elif not extra and student.size == expected.size:
             extra.append("hint: same number of entries: a reshape or a wrong axis order?")
         raise Fail("\n".join(["%s has shape %s, expected %s" % (label, student.shape, expected.shape)] + extra),
                    "wrong shape", hint=_first_hint(extra))
@@ -124,8 +134,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
         wrong = student != expected
         if wrong.any():
             i = np.unravel_index(np.argmax(wrong), wrong.shape)
-            raise Fail("%s differs in %d of %d entries; first at %s: yours %s, expected %s"
-                       % (label, wrong.sum(), wrong.size, list(i), student[i], expected[i]), "wrong values")
+            first = "%s differs in %d of %d entries; first at %s: yours %s, expected %s" % (
+                label, wrong.sum(), wrong.size, [int(k) for k in i], student[i], expected[i])
+            extra = [h for h in [assignment_hint(student, expected, hints)] if h]
+            raise Fail("\n".join([first] + extra), "wrong values", hint=_first_hint(extra))
         return 0.0
     err = rel_error(student, expected)
     if err > tol:

@@ -67,10 +67,10 @@ def worker_env(workdir):
 
 
 def library_paths():
-    """The directories the worker needs for numpy (and torch when installed), without the grader's own."""
+    """The directories the worker needs for numpy (and torch, sympy when installed), without the grader's own."""
     import importlib.util
     paths = []
-    for name in ("numpy", "torch"):
+    for name in ("numpy", "torch", "sympy"):
         spec = importlib.util.find_spec(name)
         if spec and spec.origin:
             d = os.path.dirname(os.path.dirname(spec.origin))
@@ -260,8 +260,13 @@ class Sandbox:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the worker closed its answer pipe and stopped responding"
+        if code > 128 and self.launcher:  # bwrap and unshare report a signal as 128 + its number
+            code = 128 - code
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "number %d" % -code
             why = {"SIGKILL": " (killed: CPU or memory limit?)", "SIGSEGV": " (a crash: runaway recursion?)",
                    "SIGXCPU": " (CPU time limit)"}.get(name, "")
             return "the worker process died from signal %s%s" % (name, why)

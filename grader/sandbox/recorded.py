@@ -36,7 +36,11 @@ class PlanKey:
 
     def __call__(self, plan):
         arrays = []
-        steps = plan.encode(arrays)
+        # course settings enter as the plan's constants, not as the setting steps the runner derives from the
+        # student's module layout (one notebook module or several files must give the same key)
+        steps = [s for s in plan.encode(arrays) if "setconst" not in s]
+        constants = sorted([str(sym), str(name), wire.encode(value, arrays)]
+                           for sym, name, value in getattr(plan, "constants", ()))
         own = set()
         for step in steps:
             step.pop("module", None)                      # where the student put it: not part of the question
@@ -47,7 +51,7 @@ class PlanKey:
                 step["on_defined_by"] = self.defined[step["on"]]
             own.add(step.get("let") or step.get("as"))
         returns = [self._resolve(r, own) for r in plan.returns_wire()]
-        h = hashlib.sha256(json.dumps([steps, returns], sort_keys=True, default=str).encode())
+        h = hashlib.sha256(json.dumps([steps, returns, constants], sort_keys=True, default=str).encode())
         for a in arrays:
             a = np.ascontiguousarray(a)
             h.update(("%s%s" % (a.dtype.str, a.shape)).encode())

@@ -91,7 +91,7 @@ def encode(value, arrays, keep=None):
         return {"__bad__": "an ndarray subclass (%s); return a plain numpy array" % t.__name__}
     if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter"):
         arr = value.detach().cpu().numpy()
-        arrays.append(np.ascontiguousarray(arr))
+        arrays.append(np.array(arr, order="C"))  # a copy; keeps 0-d tensors 0-d
         return {"__tensor__": len(arrays) - 1}
     return _keep_or_bad(value, keep)
 
@@ -202,39 +202,106 @@ def unpack(body):
 
 # ---------------------------------------------------------------- call plans
 
-def execute_plan(steps, store, resolve_symbol):
-    """Run the steps of a call plan against `store` (name -> value).
+class Store(dict):
+    """Values kept on the executing side: plan results by name, and handles for values that cannot cross."""
 
-    A step is {"let": name, "value": v} or {"call": symbol, "on": name?, "args": [...], "kwargs": {...},
-    "as": name?, "repeat": n?}. Symbols are resolved by `resolve_symbol(name, module)`; with "on" the call
-    is a method of the stored object. Returns the index of the failing step and the exception, or None.
-    """
+    handles = 0
 
-    def ref(name, item):
-        value = store[name]
+    def keep(self, value):
+        self.handles += 1
+        name = "_h%d" % self.handles
+        self[name] = value
+        return name
+
+    def ref(self, name, item=()):
+        value = self[name]
         for i in item:
             value = value[i]
         return value
 
+
+# Library functions a call plan may call by their full name (Plan.library): tensors from arrays, seeds,
+# torch's own layers, loss and optimizer for a training loop run on the student's model, sympy symbols.
+# Plans are written by the trusted parent; the list keeps the reference side (run in the parent) to these.
+LIBRARY = frozenset({
+    "builtins.getattr", "builtins.list", "builtins.tuple",
+    "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.Generator", "torch.normal", "torch.flatten",
+    "torch.set_grad_enabled", "torch.cuda.is_available",
+    "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
+    "torch.nn.functional.cross_entropy", "torch.nn.utils.parameters_to_vector", "torch.optim.SGD",
+    "sympy.symbols", "sympy.Rational", "sympy.expand", "sympy.srepr",
+})
+
+
+def library(name):
+    """The whitelisted library function `name` ("torch.from_numpy"), imported on first use."""
+    import importlib
+    if name not in LIBRARY:
+        raise LookupError("%r is not a library function plans may call" % name)
+    module, _, attr = name.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def execute_plan(steps, store, resolve_symbol, undo=None):
+    """Run the steps of a call plan against `store` (name -> value).
+
+    A step is one of
+      {"let": name, "value": v}
+          store a value
+      {"call": symbol, "on": name?, "on_item": [i..]?, "args": [...], "kwargs": {...}, "as": name?, "repeat": n?}
+          call a symbol (resolved by `resolve_symbol(name, module)`), or with "on" a method of a stored object
+          (or of its item); with "library": true a function of LIBRARY instead; with "fetch": true store the
+          symbol itself, uncalled
+      {"setconst": NAME, "of": symbol, "module": m, "value": v}
+          set the module constant NAME in the module that defines `symbol` (a course setting); (module, NAME,
+          old value) is appended to `undo` when given
+    Returns the index of the failing step and the exception, or None.
+    """
+
+    ref = store.ref
     for i, step in enumerate(steps):
         try:
             if "let" in step:
                 store[step["let"]] = materialize(step["value"], ref)
                 continue
+            if "setconst" in step:
+                owner = resolve_symbol(step["of"], step.get("module"))
+                module = sys.modules[owner.__module__]
+                if undo is not None:
+                    undo.append((module, step["setconst"], getattr(module, step["setconst"], _MISSING)))
+                setattr(module, step["setconst"], materialize(step["value"], ref))
+                continue
             if "on" in step:
-                fn = getattr(ref(step["on"], []), step["call"])
+                fn = getattr(ref(step["on"], step.get("on_item", [])), step["call"])
+            elif step.get("library"):
+                fn = library(step["call"])
             else:
                 fn = resolve_symbol(step["call"], step.get("module"))
-            args = materialize(step.get("args", []), ref)
-            kwargs = materialize(step.get("kwargs", {}), ref)
-            result = None
-            for _ in range(step.get("repeat", 1)):
-                result = fn(*args, **kwargs)
+            if step.get("fetch"):
+                result = fn
+            else:
+                args = materialize(step.get("args", []), ref)
+                kwargs = materialize(step.get("kwargs", {}), ref)
+                result = None
+                for _ in range(step.get("repeat", 1)):
+                    result = fn(*args, **kwargs)
             if "as" in step:
                 store[step["as"]] = result
         except BaseException as exc:  # noqa: B902 - student code may raise anything, SystemExit included
             return i, exc
     return None
+
+
+_MISSING = object()
+
+
+def undo_constants(undo):
+    """Put back the module constants a plan changed (the parent's copy of the reference)."""
+    for module, name, old in reversed(undo):
+        if old is _MISSING:
+            delattr(module, name)
+        else:
+            setattr(module, name, old)
 
 
 def describe_exception(exc, student_root=None):
@@ -266,14 +333,7 @@ class _Blocker:
 class _Worker:
     def __init__(self, req, resp):
         self.req, self.resp = req, resp
-        self.store, self.root, self.modules = {}, None, {}
-        self.handles = 0
-
-    def keep(self, value):
-        self.handles += 1
-        name = "_h%d" % self.handles
-        self.store[name] = value
-        return name
+        self.store, self.root = Store(), None
 
     def resolve_symbol(self, name, module):
         import importlib
@@ -305,18 +365,12 @@ class _Worker:
                 return {"error": dict(describe_exception(exc, self.root), step=i), "elapsed": elapsed}, []
             out = []
             try:
-                values = [self.ref(r["__ref__"], r.get("item", [])) for r in msg.get("returns", [])]
-                encoded = [encode(v, out, self.keep) for v in values]
+                values = [self.store.ref(r["__ref__"], r.get("item", [])) for r in msg.get("returns", [])]
+                encoded = [encode(v, out, self.store.keep) for v in values]
             except BaseException as exc:  # a hostile __eq__ or property may raise while encoding
                 return {"error": dict(describe_exception(exc, self.root), step=-1), "elapsed": elapsed}, []
             return {"values": encoded, "elapsed": elapsed}, out
         return {"error": {"type": "ProtocolError", "message": "unknown op %r" % op, "frames": []}}, []
-
-    def ref(self, name, item):
-        value = self.store[name]
-        for i in item:
-            value = value[i]
-        return value
 
     def read_exact(self, n):
         buf = b""

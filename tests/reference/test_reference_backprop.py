@@ -14,15 +14,7 @@ from hypothesis.extra.numpy import arrays
 from reference.backprop.gates import (AddGate, ExpGate, InverseGate, MaxGate,
                                       MultiplyGate, ScaleGate, ShiftGate, SigmoidGate)
 from reference.backprop.graph import GATES, ComputationalGraph, topological_order
-
-
-def device():
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def rel_error(x, y):
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+from helpers import device, rel_error
 
 
 finite = st.floats(-3, 3, allow_nan=False)

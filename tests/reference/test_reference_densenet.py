@@ -1,6 +1,5 @@
 """DenseNet: channel growth, a BN-free dense block against torch, parameter counts."""
 import numpy as np
-import pytest
 import sympy as sp
 import torch
 import torch.nn.functional as Fn
@@ -14,23 +13,7 @@ from reference.densenet.conv import conv_backward, conv_forward
 from reference.densenet.counting import (DENSENET121, DENSENET161, DENSENET169, DENSENET201,
                                          densenet_params)
 from reference.densenet.dense_block import dense_block_backward, dense_block_forward
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """The CI machines are small and shared: torch's thread pool only slows these tests down."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
-def device():
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-
-
-def rel_error(x, y):
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+from helpers import device, rel_error
 
 
 # ---------------------------------------------------------------- channel counting

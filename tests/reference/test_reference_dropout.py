@@ -13,18 +13,11 @@ from reference.dropout.dropout import dropout_backward, dropout_forward
 from reference.dropout.expectation import (dropout_backward_noninverted,
                                            dropout_forward_noninverted,
                                            empirical_activation, expected_activation)
+from helpers import device, rel_error
 
 SIGMAS = 5.0   # two-sided 5-sigma bounds: a correct implementation fails ~1 in 1.7 million draws
 keeps = st.sampled_from([0.1, 0.25, 0.4, 0.5, 0.7, 0.8, 0.95])
 seeds = st.integers(0, 2**31 - 1)
-
-
-def device():
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def rel_error(x, y):
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
 
 
 def kept_fraction_ok(mask_like, keep):

@@ -8,21 +8,9 @@ from torch import nn
 import reference.inception.flops as flops
 from reference.inception.flops import (conv_flops, conv_output_size, conv_params,
                                        inception_module_flops, inception_module_params)
+from helpers import device
 
 INCEPTION_3A = dict(C_in=192, c1=64, c3r=96, c3=128, c5r=16, c5=32, pool_proj=32)
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """The CI machines are small and shared: torch's thread pool only slows these tests down."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
-def device():
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 
 def test_lecture_naive_5x5_conv():

@@ -13,17 +13,10 @@ from hypothesis.extra.numpy import arrays
 from reference.optimizers import optim
 from reference.optimizers.optim import (adagrad, adam, nesterov_momentum, rmsprop, sgd,
                                         sgd_momentum)
+from helpers import device, rel_error
 
 RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
          "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-
-
-def device():
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def rel_error(x, y):
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
 
 
 def notebook_arrays():

@@ -12,27 +12,11 @@ from reference.resnet.counting import resnet_layer_table, resnet_macs, resnet_pa
 from reference.resnet.residual_block import residual_block_backward, residual_block_forward
 from reference.resnet.torch_resnet import BasicBlock, Bottleneck, ResNet, resnet
 from reference.resnet.vgg import VGG16, vgg_activations, vgg_layer_table, vgg_params
+from helpers import device, rel_error
 
 DEPTHS = (18, 34, 50, 101, 152)
 TORCHVISION_PARAMS = dict(zip(DEPTHS, (11_689_512, 21_797_672, 25_557_032, 44_549_160,
                                        60_192_808)))
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """The CI machines are small and shared: torch's thread pool only slows these tests down."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
-def device():
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-
-
-def rel_error(x, y):
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
 
 
 # ---------------------------------------------------------------- counting

@@ -1,0 +1,39 @@
+"""Every stub module has the reference's public API: the same functions, classes, methods, signatures and
+course-setting constants — so that `dlgrader grade reference/` and `dlgrader grade assignments/` ask the
+same questions. Stub bodies that differ from the reference must raise NotImplementedError (checked by
+grading the stubs to zero in test_engine_reference_and_stubs.py)."""
+import importlib
+import inspect
+import os
+
+import pytest
+
+from helpers import REFERENCE, STUBS
+
+PAIRS = sorted(
+    (name, module[:-3])
+    for name in os.listdir(STUBS) if os.path.isdir(os.path.join(STUBS, name)) and not name.startswith("_")
+    for module in os.listdir(os.path.join(STUBS, name)) if module.endswith(".py") and module != "__init__.py")
+
+
+def api(module):
+    out = {}
+    for name, obj in vars(module).items():
+        if name.startswith("_"):
+            continue
+        if inspect.isfunction(obj) and obj.__module__ == module.__name__:
+            out[name] = str(inspect.signature(obj))
+        elif inspect.isclass(obj) and obj.__module__ == module.__name__:
+            out[name] = {m: str(inspect.signature(f)) for m, f in vars(obj).items()
+                         if inspect.isfunction(f) and (not m.startswith("_") or m == "__init__")}
+        elif name.isupper() and isinstance(obj, (bool, int, float, str)):
+            out[name] = "constant"
+    return out
+
+
+@pytest.mark.parametrize("assignment,module", PAIRS, ids=["%s.%s" % p for p in PAIRS])
+def test_stub_module_mirrors_the_reference(assignment, module):
+    assert os.path.exists(os.path.join(REFERENCE, assignment, module + ".py"))
+    stub = importlib.import_module("assignments.%s.%s" % (assignment, module))
+    ref = importlib.import_module("reference.%s.%s" % (assignment, module))
+    assert api(stub) == api(ref)
