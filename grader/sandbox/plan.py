@@ -8,6 +8,12 @@
 
 The same plan runs on the reference in the parent (`LocalRunner`), so student and reference are asked the
 same thing by the same code.
+
+Besides the student's symbols, a plan may call the library functions listed in `worker.LIBRARY`
+(`p.library("torch.from_numpy", x)`: tensors are made where the model runs, never shipped), fetch a symbol
+without calling it (`p.symbol("BasicBlock")`, to pass a class), and starts with the assignment's course
+settings: `constants` is a list of (symbol, NAME, value), set as module constants in the module defining
+`symbol` — on the student's copy in the worker and on the reference's (restored after the plan).
 """
 import time
 
@@ -29,9 +35,11 @@ class Ref:
 
 
 class Plan:
-    def __init__(self, symbols=None):
+    def __init__(self, symbols=None, constants=()):
         self.steps, self._returns, self._n = [], [], 0
         self.symbols = symbols or {}   # symbol -> module, filled in by the runner
+        self._classes = {}             # name of an object made by new() -> its class, to label method calls
+        self.constants = list(constants)   # (symbol, NAME, value): course settings, set before the steps
 
     def _name(self):
         self._n += 1
@@ -51,12 +59,41 @@ class Plan:
                            "repeat": repeat})
         return Ref(name)
 
-    new = call  # constructing an object is calling its class
+    def use_numpy(self, *functions):
+        """Let this plan call NumPy functions by name ("matmul", "random.rand") between the student's calls, e.g. a
+        gradient inside an optimization loop. Only a worker resolves them (the reference runner knows the
+        reference's symbols only); what they compute is the student's side's business, so check results here."""
+        self.symbols = dict(self.symbols, **{f.split(".")[0]: "numpy" for f in functions})
+        return self
+
+    def new(self, cls, *args, name=None, **kwargs):
+        """Construct an object (calling its class); it stays on the executing side."""
+        ref = self.call(cls, *args, name=name, **kwargs)
+        self._classes[ref.name] = cls.split(".")[-1]
+        return ref
+
+    def library(self, function, *args, name=None, **kwargs):
+        """Call a whitelisted library function (worker.LIBRARY), e.g. "torch.from_numpy", where the plan runs."""
+        if function not in wire.LIBRARY:
+            raise ValueError("%r is not in worker.LIBRARY" % function)
+        name = name or self._name()
+        self.steps.append({"call": function, "library": True, "args": list(args), "kwargs": kwargs, "as": name,
+                           "repeat": 1})
+        return Ref(name)
+
+    def symbol(self, symbol, name=None):
+        """The symbol itself (a class, a function), uncalled: to pass it as an argument."""
+        name = name or self._name()
+        self.steps.append({"call": symbol, "fetch": True, "args": [], "kwargs": {}, "as": name})
+        return Ref(name)
 
     def method(self, obj, method, *args, repeat=1, name=None, **kwargs):
         name = name or self._name()
-        self.steps.append({"call": method, "on": obj.name, "args": list(args), "kwargs": kwargs,
-                           "as": name, "repeat": repeat})
+        step = {"call": method, "on": obj.name, "on_item": list(getattr(obj, "item", ())), "args": list(args),
+                "kwargs": kwargs, "as": name, "repeat": repeat}
+        if obj.name in self._classes and not obj.item:   # messages name `Class.method`, not just `method`
+            step["label"] = "%s.%s" % (self._classes[obj.name], method)
+        self.steps.append(step)
         return Ref(name)
 
     def returns(self, *refs):
@@ -65,23 +102,37 @@ class Plan:
 
     @property
     def calls(self):
-        return [s for s in self.steps if "call" in s and "on" not in s]
+        return [s for s in self.steps if "call" in s and "on" not in s and not s.get("library")]
 
     def symbols_used(self):
         return sorted({s["call"].split(".")[0] for s in self.calls})
 
     # ---------------------------------------------------------- wire form
+    def constant_steps(self):
+        """Setting steps for the constants whose module this plan uses (other modules are not imported:
+        a broken file elsewhere must not fail this plan)."""
+        used = {self.symbols.get(s["call"].split(".")[0]) for s in self.calls}
+        return [{"setconst": const, "of": symbol, "value": value}
+                for symbol, const, value in self.constants if self.symbols.get(symbol) not in (None,) and
+                self.symbols.get(symbol) in used]
+
     def encode(self, arrays):
+        """The steps as sent (course settings first); `self.sent` keeps them, so that an error's step index
+        names the right step."""
         out = []
-        for step in self.steps:
+        self.sent = self.constant_steps() + self.steps
+        for step in self.sent:
             step = dict(step)
+            step.pop("label", None)
             if "value" in step:
                 step["value"] = _encode_arg(step["value"], arrays)
             if "args" in step:
                 step["args"] = [_encode_arg(a, arrays) for a in step["args"]]
                 step["kwargs"] = {"__dict__": [[k, _encode_arg(v, arrays)] for k, v in step["kwargs"].items()]}
-            if "call" in step and "on" not in step:
+            if "call" in step and "on" not in step and not step.get("library"):
                 step["module"] = self.symbols.get(step["call"].split(".")[0])
+            if "setconst" in step:
+                step["module"] = self.symbols.get(step["of"])
             out.append(step)
         return out
 
@@ -111,20 +162,17 @@ class LocalRunner:
 
     def __init__(self, namespace):
         self.namespace = namespace
-        self.store = {}
-        self._handles = 0
-
-    def _keep(self, value):
-        self._handles += 1
-        name = "_h%d" % self._handles
-        self.store[name] = value
-        return name
+        self.store = wire.Store()
 
     def run(self, plan, timeout=None):
         arrays = []
         steps = wire.decode_steps(plan.encode(arrays), [a.copy() for a in arrays])
         t0 = time.perf_counter()
-        failed = wire.execute_plan(steps, self.store, lambda name, module: self._resolve(name))
+        undo = []
+        try:
+            failed = wire.execute_plan(steps, self.store, lambda name, module: self._resolve(name), undo)
+        finally:
+            wire.undo_constants(undo)
         elapsed = time.perf_counter() - t0
         if failed is not None:
             i, exc = failed
@@ -132,7 +180,7 @@ class LocalRunner:
                 raise exc
             return Reply(error=dict(wire.describe_exception(exc), step=i), elapsed=elapsed)
         out = []
-        encoded = [wire.encode(self._ref(r.name, r.item), out, self._keep) for r in plan._returns]
+        encoded = [wire.encode(self.store.ref(r.name, r.item), out, self.store.keep) for r in plan._returns]
         return Reply(values=wire.decode(encoded, [a.copy() for a in out]), elapsed=elapsed)
 
     def _resolve(self, name):
@@ -141,9 +189,3 @@ class LocalRunner:
         for part in rest:
             obj = getattr(obj, part)
         return obj
-
-    def _ref(self, name, item):
-        value = self.store[name]
-        for i in item:
-            value = value[i]
-        return value
