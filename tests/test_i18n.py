@@ -55,7 +55,7 @@ def test_every_registered_check_is_described(lang):
         for check in a.checks:
             assert check.kind in kinds, "add a description template for kind %r to %s.json" % (check.kind, lang)
             text = catalog.describe(check)
-            assert text.strip() and "{" not in text, (a.name, check.name, text)
+            assert text.strip() and not re.search(r"\{\w+\}", text), (a.name, check.name, text)
             if lang == "fa":
                 assert PERSIAN.search(text)
 
