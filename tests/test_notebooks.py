@@ -18,7 +18,7 @@ from grader.submission import SubmissionError
 from helpers import REFERENCE, ROOT, STUBS
 
 L0 = probe("l0")
-NAMES = [a.name for a in spec.assignments()]
+NAMES = [pytest.param(a.name, marks=[pytest.mark.slow] if a.needs_torch else []) for a in spec.assignments()]
 SVM = open(os.path.join(REFERENCE, "linear_classifiers", "linear_svm.py")).read()
 
 

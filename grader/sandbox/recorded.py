@@ -90,11 +90,13 @@ class Recorder:
     def __init__(self, runner, replies=None):
         self.runner, self.key = runner, PlanKey()
         self.replies = {} if replies is None else replies
+        self.last = None                  # (plan, reply) of the latest run
 
     def run(self, plan, timeout=None):
         key = self.key(plan)
         reply = self.runner.run(plan, timeout)
         self.replies.setdefault(key, reply)
+        self.last = (plan, reply)
         return reply
 
     def namespace(self, symbol):

@@ -84,9 +84,9 @@ def release(out, names=(), course=None, root=ROOT):
         notebook = make_notebook(a.name, os.path.join(stubs, a.name), a.title)
         _write_notebook(notebook, os.path.join(out, "notebooks", a.name + ".ipynb"))
         replies, problems = record(a, public, os.path.join(reference, a.name))
-        if problems:
-            raise ReleaseError("the reference fails visible checks of %s, so it cannot be recorded: %s"
-                               % (a.name, "; ".join(problems)))
+        for problem in problems:   # recorded all the same: the reference's side of the check is what is kept
+            done.warnings.append("the reference fails the visible check %s with the kit's inputs; a correct "
+                                 "solution will fail it in the kit too: %s" % (problem, a.name))
         save(os.path.join(data, "recorded", a.name + ".npz"), replies)
         done.recorded[a.name] = len(replies)
     _write(os.path.join(data, "manifest.json"), json.dumps(manifest(chosen, public), indent=2) + "\n")
@@ -110,8 +110,8 @@ def record(assignment, course, reference_folder):
     replies, problems, passed = {}, [], set()
     with tempfile.TemporaryDirectory(prefix="dlgrader-release-") as tmp:
         submission = prepare(reference_folder, os.path.join(tmp, "submission"))
-        ctx = Context(assignment, submission, LocalRunner(table.__getitem__),
-                      Recorder(LocalRunner(table.__getitem__), replies), course)
+        recorder = Recorder(LocalRunner(table.__getitem__), replies)
+        ctx = Context(assignment, submission, Mirror(LocalRunner(table.__getitem__), recorder), recorder, course)
         for check in assignment.checks:
             if check.visibility == spec.HIDDEN:
                 continue
@@ -124,6 +124,36 @@ def record(assignment, course, reference_folder):
             else:
                 problems.append("%s: %s" % (check.name, outcome.output.splitlines()[0] if outcome.output else ""))
     return replies, problems
+
+
+class Mirror:
+    """The student's side at release time (the reference itself): a plan the reference has just answered
+    is answered the same without running it again (ctx.both asks both sides the same question), unless the
+    plan stores named values or the reply holds handles, which later plans on this side may need."""
+
+    def __init__(self, runner, recorder):
+        self.runner, self.recorder = runner, recorder
+
+    def run(self, plan, timeout=None):
+        import re as _re
+        from ..sandbox.recorded import _copy
+        from ..sandbox.worker import Handle
+        last = self.recorder.last
+        named = any(not _re.fullmatch(r"v\d+", str(s.get("let") or s.get("as") or "v0")) for s in plan.steps)
+        if last is not None and last[0] is plan and not named and last[1].ok and \
+                not any(isinstance(v, Handle) for v in _flat(last[1].values)):
+            return type(last[1])(values=_copy(last[1].values), elapsed=last[1].elapsed)
+        return self.runner.run(plan, timeout)
+
+
+def _flat(values):
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        elif isinstance(v, dict):
+            yield from _flat(list(v.values()))
+        else:
+            yield v
 
 
 def manifest(chosen, public):
