@@ -75,7 +75,8 @@ def run(args, cwd, env, timeout=600):
 
 
 def test_layout(kit):
-    for path in ("README.md", "pyproject.toml", "conftest.py", "test_public_checks.py", "grader/cli.py",
+    for path in ("README.md", "pyproject.toml", "constraints.txt", "conftest.py", "test_public_checks.py",
+                 "grader/cli.py",
                  "grader/studentkit/_data/manifest.json"):
         assert os.path.isfile(os.path.join(kit, path)), path
     for name in NAMES:

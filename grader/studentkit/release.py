@@ -94,6 +94,10 @@ def release(out, names=(), course=None, root=ROOT):
     _write(os.path.join(out, "pyproject.toml"), PYPROJECT % {"version": __version__,
                                                              "torch": any(a.needs_torch for a in chosen)
                                                              and '"torch>=2.1,<3", ' or ""})
+    if os.path.exists(os.path.join(root, "constraints.txt")):     # the course's pins (torch's CPU build)
+        shutil.copyfile(os.path.join(root, "constraints.txt"), os.path.join(out, "constraints.txt"))
+    else:
+        _write(os.path.join(out, "constraints.txt"), "# the course pins no versions\n")
     _write(os.path.join(out, "conftest.py"), CONFTEST)
     _write(os.path.join(out, "test_public_checks.py"), TEST_FILE)
     problems = scan(out, Fingerprints(reference, stubs),
@@ -204,7 +208,7 @@ write them. Work in the `.py` files **or** in the notebook, and submit that.
 ## Set up once
 ```bash
 python3 -m venv .venv && . .venv/bin/activate     # optional, recommended
-pip install -e .                                  # the `dlgrader` command, numpy, hypothesis, pytest, rich
+pip install -c constraints.txt -e .               # the `dlgrader` command, numpy, hypothesis, pytest, rich
 ```
 Without installing: `python -m grader ...` in this folder does the same as `dlgrader ...`.
 
