@@ -7,6 +7,8 @@ The case is the issue's: N=2, C=3, H=W=16, F=8 filters 3×3, stride 1, pad 1, fl
   (the reference as the submission, in a sandbox worker that is already started): centred differences of the
   student's forward along random directions plus one-hot probes, all forward calls in one round trip.
   Seconds are the check's wall time: the analytic gradients on both sides, the forward calls, the transfers.
+- (with `python -m benchmarks`) torch.autograd.gradcheck, full and fast_mode, on the same case through a
+  torch.autograd.Function wrapper (torch_check).
 - CS231n: `eval_numerical_gradient_array` (gradient_check.py) over every entry of x, w and b, in-process as in
   the notebook: 2 forward calls per entry, 2·(1536 + 216 + 8) = 3520 calls; then rel_error against the
   backward. A check "catches" a mutant when the worst rel_error over dx, dw, db exceeds 1e-6 (the notebook
@@ -130,7 +132,44 @@ def cs231n_check(path, layer):
     return worst <= TOL, calls[0], seconds
 
 
+def torch_check(path, layer, fast_mode=False):
+    """(passed, forward calls, seconds) of torch.autograd.gradcheck on CASE, through a torch.autograd.Function
+    whose forward and backward are the submission's (x, w, b all checked; atol 1e-5, rtol 1e-3, eps 1e-6)."""
+    import torch
+    from grader.suites.conv_pool import make_conv
+    layers = load_layers(path)
+    forward = getattr(layers, "conv_forward_" + layer)
+    backward = getattr(layers, "conv_backward_" + layer)
+    case = make_conv(CASE)
+    cp = case["conv_param"]
+    calls = [0]
+
+    class Conv(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w, b):
+            calls[0] += 1
+            out, cache = forward(x.detach().numpy(), w.detach().numpy(), b.detach().numpy(), cp)
+            ctx.cache = cache
+            return torch.from_numpy(out)
+
+        @staticmethod
+        def backward(ctx, dout):
+            return tuple(torch.from_numpy(np.ascontiguousarray(g))
+                         for g in backward(dout.detach().numpy().copy(), ctx.cache))
+
+    inputs = tuple(torch.from_numpy(case[k].copy()).requires_grad_() for k in ("x", "w", "b"))
+    t0 = time.perf_counter()
+    passed = torch.autograd.gradcheck(Conv.apply, inputs, raise_exception=False, fast_mode=fast_mode)
+    return bool(passed), calls[0], time.perf_counter() - t0
+
+
+def torch_fast_check(path, layer):
+    """torch.autograd.gradcheck(fast_mode=True): one random projection instead of the full Jacobian."""
+    return torch_check(path, layer, fast_mode=True)
+
+
 METHODS = {"dlgrader": dlgrader_check, "cs231n": cs231n_check}
+ALL_METHODS = dict(METHODS, torch_gradcheck=torch_check, torch_gradcheck_fast=torch_fast_check)
 
 
 def timing(layer, runs):

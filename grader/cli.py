@@ -4,6 +4,7 @@
     dlgrader grade PATH [-a NAME]... [--format text|json|gradescope] [-o FILE]
     dlgrader check [NAME] [--path DIR] [--lang en|fa] [--html FILE]   the student's self-check: public checks only
     dlgrader release OUT [-a NAME]... [--course FILE]                  the student kit (no reference, no secret)
+    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
 
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
 """
@@ -82,7 +83,8 @@ def cmd_grade(args):
     if iso is None:
         return 2
     try:
-        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot)
+        report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot,
+                       student_id=args.student_id)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
@@ -176,6 +178,7 @@ def parser():
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
     add_isolation_args(g)
     g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
+    g.add_argument("--student-id", help="the student's id: picks their variant of the written answers")
     g.set_defaults(func=cmd_grade)
     d = sub.add_parser("doctor", help="which isolation layers work here, and how to get more")
     d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")
@@ -188,6 +191,7 @@ def parser():
     c.add_argument("--course", help=argparse.SUPPRESS)
     c.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the feedback")
     c.add_argument("--html", metavar="FILE", help="also write the report as one HTML page, with figures")
+    c.add_argument("--student-id", help=argparse.SUPPRESS)
     add_isolation_args(c)
     c.set_defaults(func=cmd_check)
     r = sub.add_parser("release", help="build the student kit: stubs, notebooks, public checks (offline)")
@@ -195,6 +199,8 @@ def parser():
     r.add_argument("-a", "--assignment", action="append", help="only this assignment (repeatable)")
     r.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE; the secret is not shipped")
     r.set_defaults(func=cmd_release)
+    from .answers import add_parser
+    add_parser(sub)
     return p
 
 

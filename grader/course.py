@@ -5,6 +5,7 @@ Read from a TOML file (`--course FILE` or $DLGRADER_COURSE); every key is option
     secret = "change-me"            # seeds hidden inputs; keep it out of the student bundle
     reg_scale = 1.0                  # loss regularization: reg_scale * reg * ||W||^2 (0.5 = CS231n 2016)
     dropout_p = "keep"               # "keep" (CS231n 2018+) or "drop" (2016-17)
+    variants = false                 # written answers: each student's own parameters (needs a student id)
     [settings.resnet]                # per-assignment module constants (`dlgrader list` shows each assignment's)
     BOTTLENECK_VERSION = "v1"        # e.g. the paper's stride placement instead of torchvision's
     [settings.inception]
@@ -30,6 +31,7 @@ class Course:
     reg_scale: float = 1.0
     dropout_p: str = "keep"
     examples: int = 12                 # hypothesis examples per hidden property check
+    variants: bool = False             # analytic answers graded against each student's variant
     limits: Limits = field(default_factory=Limits)
     settings: dict = field(default_factory=dict)   # assignment -> {SETTING: value} (spec.Setting)
 
@@ -43,7 +45,7 @@ class Course:
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))
-        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples", "settings"}
+        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples", "variants", "settings"}
         if unknown:
             raise ValueError("unknown course settings: %s" % ", ".join(sorted(unknown)))
         course = cls(limits=limits, **data)
@@ -51,6 +53,8 @@ class Course:
             raise ValueError("reg_scale must be 1.0 or 0.5")
         if course.dropout_p not in ("keep", "drop"):
             raise ValueError("dropout_p must be 'keep' or 'drop'")
+        if not isinstance(course.variants, bool):
+            raise ValueError("variants must be true or false")
         course.check_settings()
         return course
 

@@ -31,7 +31,7 @@ def select(submission, names):
         return [a for a in every if a.name in names]
     if submission is None:
         return every
-    found = [a for a in every if _defines(submission, a, every)]
+    found = [a for a in every if _defines(submission, a, every) or (a.answers and submission.answers)]
     return found or every
 
 
@@ -50,8 +50,9 @@ def _defines(submission, assignment, every):
     return False
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0):
-    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each)."""
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None):
+    """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
+    `student_id` picks the student's variant of written answers (when the course enables variants)."""
     if course is None:
         from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
@@ -71,7 +72,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
             for assignment in select(submission, names):
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                             slot)
+                                             slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
@@ -94,7 +95,8 @@ def reference_runner(assignment, course, notes=None):
         return RecordedRunner({})
 
 
-def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0):
+def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0,
+                     student_id=None):
     from . import studentkit as bundle
     visible_only = visible_only or bundle.active()   # hidden checks need the course secret: never in a bundle
     checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
@@ -106,7 +108,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
     limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
     reference = reference_runner(assignment, course, notes)
-    ctx = Context(assignment, submission, sandbox, reference, course)
+    ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
     outcomes, passed, skipped = [], set(), set()
     try:
         for check in checks:

@@ -53,6 +53,7 @@ class Assignment:
     needs_torch: bool = False
     description: str = ""
     memory_mb: int | None = None   # RLIMIT_AS for this assignment's worker (torch needs more)
+    answers: bool = False          # graded from the student's answers file (answers.toml/.json), not code
     call_timeout: float | None = None  # at least this many seconds per plan (e.g. importing torch: ~1.5 s)
     budget: float | None = None    # at least this many seconds of student code in all
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set

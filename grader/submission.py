@@ -1,8 +1,9 @@
 """Every submission form, turned into one directory of .py files plus an index of what they define.
 
 Forms: a .py file, a folder (any layout, the CS231n package `cs231n/...` included), a .zip of either, and a
-.ipynb notebook (its code cells become a module). Nothing here executes student code: the index is built
-from the source text with `ast`, in the trusted parent.
+.ipynb notebook (its code cells become a module). Written answers travel along: files named answers.toml or
+answers.json (or a lone .toml/.json file given as the submission) are kept as text for the parent to read.
+Nothing here executes student code: the index is built from the source text with `ast`, in the trusted parent.
 """
 import ast
 import os
@@ -17,6 +18,16 @@ MAX_TOTAL = 64 * 1024 * 1024        # bytes unpacked per submission
 MAX_FILES = 2000
 SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", "node_modules", ".venv", "venv"}
 SKIP_FILES = re.compile(r"^(setup|conftest)\.py$|^test_.*\.py$|^.*_test\.py$")
+ANSWER_FILES = ("answers.toml", "answers.json")   # written answers (grader/checks/answer.py reads them)
+
+
+def is_answers_file(name):
+    return name.lower() in ANSWER_FILES
+
+
+def kept(name):
+    """Whether a file of a folder or .zip submission is copied: code, notebooks, answers files."""
+    return name.endswith((".py", ".ipynb")) or is_answers_file(name)
 
 
 class SubmissionError(Exception):
@@ -38,6 +49,7 @@ class Submission:
     files: list
     notes: list = field(default_factory=list)  # things the student should know about the submission
     undefined: dict = field(default_factory=dict)  # notebook globals graded code cannot see -> why (notebook.py)
+    answers: list = field(default_factory=list)  # answers files, relative to root, shallowest first
 
     def find(self, symbol, hints=(), folder=None):
         """The module that defines top-level `symbol`, preferring modules inside a package named `folder`
@@ -90,6 +102,8 @@ def prepare(path, dest):
         _unzip(path, dest, notes)
     elif path.endswith(".py"):
         _copy_file(path, os.path.join(dest, os.path.basename(path)))
+    elif path.lower().endswith((".toml", ".json")):  # a lone answers file, whatever its name
+        _copy_file(path, os.path.join(dest, "answers" + os.path.splitext(path)[1].lower()))
     elif path.endswith(".ipynb"):
         from .notebook import convert
         converted = convert(path)
@@ -99,13 +113,14 @@ def prepare(path, dest):
         with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
             f.write(source)
     else:
-        raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip or a .ipynb notebook"
-                              % os.path.basename(path))
+        raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip, a .ipynb notebook or an "
+                              "answers.toml/answers.json file" % os.path.basename(path))
     root = _package_if_relative(_single_wrapper(dest))
     files = index(root)
-    if not files:
-        raise SubmissionError("the submission contains no Python files")
-    return Submission(root=root, files=files, notes=notes, undefined=undefined)
+    answers = answer_files(root)
+    if not files and not answers:
+        raise SubmissionError("the submission contains no Python files (and no answers.toml or answers.json)")
+    return Submission(root=root, files=files, notes=notes, answers=answers, undefined=undefined)
 
 
 def _copy_file(src, dst):
@@ -122,7 +137,7 @@ def _copy_tree(src, dest):
         rel = os.path.relpath(dirpath, src)
         for name in filenames:
             full = os.path.join(dirpath, name)
-            if not name.endswith((".py", ".ipynb")) or os.path.islink(full):
+            if not kept(name) or os.path.islink(full):
                 continue
             count += 1
             total += os.path.getsize(full)
@@ -156,7 +171,7 @@ def _unzip(path, dest, notes):
                 notes.append("skipped %r in the .zip: symbolic links are not followed" % name)
                 continue
             if any(p in SKIP_DIRS or p.startswith(".") for p in parts[:-1]) or \
-                    not parts[-1].endswith((".py", ".ipynb")):
+                    not kept(parts[-1]):
                 continue
             total += info.file_size
             if info.file_size > MAX_FILE or total > MAX_TOTAL:
@@ -194,6 +209,14 @@ def _single_wrapper(dest):
         if os.path.isdir(inner) and not os.path.exists(os.path.join(inner, "__init__.py")):
             return _single_wrapper(inner)
     return dest
+
+
+def answer_files(root):
+    """The answers files under root (relative paths), shallowest first, then by name."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        found += [os.path.relpath(os.path.join(dirpath, n), root) for n in filenames if is_answers_file(n)]
+    return sorted(found, key=lambda p: (p.count(os.sep), p))
 
 
 def _package_if_relative(root):

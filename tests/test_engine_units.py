@@ -127,3 +127,12 @@ def test_allowed_code_passes_the_rules():
     MaxLoops(0)(node, tree, "f")
     ForbidCalls(("numpy.linalg.norm",))(node, tree, "f")
     NoCallsTo(("g",))(node, tree, "f")
+
+
+def test_each_plan_step_is_sent_once():
+    from grader.sandbox.plan import Plan
+    plan = Plan(symbols={"KNearestNeighbor": "knn.k_nearest_neighbor"})
+    clf = plan.new("KNearestNeighbor")
+    plan.method(clf, "train", 1, 2)
+    plan.method(clf, "predict", 3)
+    assert [s["call"] for s in plan.encode([])] == ["KNearestNeighbor", "train", "predict"]

@@ -6,9 +6,12 @@ from .validate import Fail
 
 
 class Context:
-    def __init__(self, assignment, submission, student, reference, course):
+    def __init__(self, assignment, submission, student, reference, course, student_id=None, notes=None):
         self.assignment, self.submission = assignment, submission
         self.student, self.reference, self.course = student, reference, course
+        self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
+        self.notes = notes if notes is not None else []   # the report's notes: things the student should know
+        self._answers = None
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
             src, why = submission.find(symbol, hints, assignment.name)
@@ -21,6 +24,13 @@ class Context:
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
         return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules])
+
+    def answers(self):
+        """The submission's answers file, read once as untrusted text (grader/checks/answer.py)."""
+        if self._answers is None:
+            from .answer import read_answers
+            self._answers = read_answers(self.submission, self.notes, self.assignment.name)
+        return self._answers
 
     def require(self, symbols):
         for s in symbols:

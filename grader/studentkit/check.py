@@ -22,19 +22,19 @@ def console(file=None):
     return Console(file=out, width=None if tty else 110, highlight=False, soft_wrap=False)
 
 
-def grade_public(names, path, course, isolation):
+def grade_public(names, path, course, isolation, student_id=None):
     """One Report over the named assignments (all of the kit's, or all, when none is named)."""
     from ..run import grade
     if not active():
-        return grade(path or ".", names, course, visible_only=True, isolation=isolation)
+        return grade(path or ".", names, course, visible_only=True, isolation=isolation, student_id=student_id)
     if path and not names:     # the assignments this work defines (run.select)
-        return grade(path, (), course, visible_only=True, isolation=isolation)
+        return grade(path, (), course, visible_only=True, isolation=isolation, student_id=student_id)
     chosen = list(names) or manifest()["assignments"]
     unknown = set(chosen) - set(manifest()["assignments"])
     if unknown:
         raise KeyError("not in this kit: %s" % ", ".join(sorted(unknown)))
     reports = [grade(path or os.path.join(root(), "assignments", n), [n], course, visible_only=True,
-                     isolation=isolation) for n in chosen]
+                     isolation=isolation, student_id=student_id) for n in chosen]
     first = reports[0]
     return Report(path=path or os.path.join(root(), "assignments"), outcomes=[o for r in reports for o in r.outcomes],
                   notes=[n for r in reports for n in r.notes], environment=first.environment,
@@ -99,7 +99,7 @@ def command(args, isolation, course):
     catalog = Catalog(args.lang)
     names = [args.assignment] if args.assignment else []
     try:
-        report = grade_public(names, args.path, course, isolation)
+        report = grade_public(names, args.path, course, isolation, getattr(args, "student_id", None))
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2

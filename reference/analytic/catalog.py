@@ -353,7 +353,7 @@ def graph_questions():
     questions = [Question('graph-add-mul', 'f(x, y, z) = (x + y) z', f, lecture, choices)]
     for v in (x, y, z):
         df = sp.diff(f, v)  # (x + y) z: df/dx = df/dy = z, df/dz = x + y
-        used = [s.name for s in df.free_symbols]
+        used = sorted(s.name for s in df.free_symbols)  # sorted: sets have no stable order
         questions.append(Question('graph-add-mul-df-d%s' % v.name, 'df/d%s of (x + y) z' % v.name,
                                   df, {n: lecture[n] for n in used}, {n: nonzero for n in used}))
     w0, x0, w1, x1, w2 = (real(n) for n in ('w0', 'x0', 'w1', 'x1', 'w2'))

@@ -125,6 +125,26 @@ def _value(expr, values):
         return None
 
 
+def evaluate(expr, values=None):
+    """expr at {name: exact number} (by name): a Fraction while exact, else an mpmath number
+    with PRECISION digits; None where it is undefined or not finite. Bounded like the rest of
+    this module: nothing is compiled or simplified."""
+    point = {}
+    for name, v in (values or {}).items():
+        v = sp.Rational(v) if not isinstance(v, sp.Basic) else v
+        point[getattr(name, 'name', name)] = Fraction(int(v.p), int(v.q))
+    expr = sp.sympify(expr)
+    try:
+        with mpmath.workdps(PRECISION):
+            v = _eval(expr, point)
+            if isinstance(v, Fraction):
+                return v
+            v = _mp(v)
+            return v if mpmath.isfinite(v) else None
+    except (_Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError, KeyError):
+        return None
+
+
 def _point(symbols, rng):
     """A random value for every key symbol, respecting its assumptions."""
     values = {}
