@@ -18,6 +18,7 @@ from helpers import ROOT
 
 SECRET = "course-secret-7c1e94d2-do-not-ship"
 NAMES = [a.name for a in spec.assignments()]
+CODE = [a.name for a in spec.assignments() if a.symbols]           # the assignments with Python to write
 VISIBLE = {a.name: [c.name for c in a.checks if c.visibility == spec.VISIBLE] for a in spec.assignments()}
 
 
@@ -81,7 +82,7 @@ def test_layout(kit):
         assert os.path.isfile(os.path.join(kit, path)), path
     for name in NAMES:
         assert os.path.isfile(os.path.join(kit, "assignments", name, "README.md"))
-        assert os.path.isfile(os.path.join(kit, "notebooks", name + ".ipynb"))
+        assert os.path.isfile(os.path.join(kit, "notebooks", name + ".ipynb")) == (name in CODE)
         assert os.path.isfile(os.path.join(kit, "grader", "studentkit", "_data", "recorded", name + ".npz"))
     assert not os.path.exists(os.path.join(kit, "reference")) and not os.path.exists(os.path.join(kit, "tests"))
     manifest = json.load(open(os.path.join(kit, "grader", "studentkit", "_data", "manifest.json")))
@@ -122,7 +123,7 @@ def test_the_scan_finds_a_planted_leak(kit, clone, tmp_path):
 
 
 def test_notebooks_validate(kit):
-    for name in NAMES:
+    for name in CODE:
         nb = nbformat.read(os.path.join(kit, "notebooks", name + ".ipynb"), as_version=4)
         nbformat.validate(nb)
         assert any("graded" in c.metadata.get("tags", []) for c in nb.cells)
@@ -134,9 +135,15 @@ def summary(out):
 
 
 def test_pytest_in_the_kit_runs_every_public_check_and_the_stubs_fail(kit, offline):
+    """One test per public check of every assignment with code (written answers need the course's key: their
+    checks run at grading time only, and `dlgrader check` says so)."""
     proc = run(["-m", "pytest", "-q", "--isolation", "l0"], kit, offline)
     counts = summary(proc.stdout)
-    assert counts.get("failed", 0) + counts.get("skipped", 0) == sum(map(len, VISIBLE.values())), proc.stdout[-3000:]
+    collected = run(["-m", "pytest", "-q", "--collect-only"], kit, offline).stdout
+    for name in CODE:
+        assert all("[%s-%s]" % (name, check) in collected for check in VISIBLE[name]), name
+    assert counts.get("failed", 0) + counts.get("skipped", 0) == collected.count("test_public_check["), \
+        proc.stdout[-3000:]
     assert counts.get("passed", 0) == 0 and counts.get("error", 0) == 0, proc.stdout[-3000:]
     assert "not implemented" in proc.stdout and "hidden check(s)" in proc.stdout
 
@@ -152,10 +159,17 @@ def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp
     counts = summary(proc.stdout)
     failed = set(re.findall(r"FAILED test_public_checks.py::test_public_check\[\w+-([\w.]+)\]", proc.stdout))
     assert failed <= reference_fails and counts.get("error", 0) == 0, proc.stdout[-3000:]
-    assert counts["passed"] >= 0.8 * sum(len(VISIBLE[n]) for n in light), proc.stdout[-3000:]
+    assert counts["passed"] >= 0.8 * sum(len(VISIBLE[n]) for n in light if n in CODE), proc.stdout[-3000:]
     proc = run(["-m", "grader", "check", NAMES[0], "--isolation", "l0"], str(solved), offline)
     assert proc.returncode == 0 and "PASS" in proc.stdout and "FAIL" not in proc.stdout, proc.stdout + proc.stderr
     assert "hidden check(s)" in proc.stdout and "warning" not in proc.stdout
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in CODE])
+def test_written_answers_are_in_the_kit_and_checked_at_grading_time(kit, offline, name):
+    assert os.listdir(os.path.join(kit, "assignments", name))
+    proc = run(["-m", "grader", "check", name, "--isolation", "l0"], kit, offline)
+    assert proc.returncode == 0 and "run at grading time" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_check_in_the_kit_prints_a_table_and_warns_about_versions(kit, offline, tmp_path):

@@ -59,8 +59,9 @@ def warnings(catalog):
             for p, y, v in version_mismatches(manifest().get("pins", {}))]
 
 
-def show(report, catalog, out=None):
-    """The table, then the details of each failed public check, the notes, warnings and the hidden count."""
+def show(report, catalog, out=None, names=()):
+    """The table, then the details of each failed public check, the notes, warnings and the hidden count.
+    `names`: the assignments asked for; those without any check here are said to run at grading time."""
     from rich.table import Table
     from rich.text import Text
     con = console(out)
@@ -86,6 +87,9 @@ def show(report, catalog, out=None):
             if details and o.status != "passed":
                 con.print(Text("%s:" % o.check.name, style="bold"))
                 con.print(Text("\n".join("  " + line for line in details.splitlines()[:16])))
+    for name in names:
+        if name not in groups and active():
+            con.print(catalog.phrase("offline_none", assignment=name, n=manifest()["public"].get(name, [0])[0]))
     for note in report.notes:
         con.print(Text("%s: %s" % (catalog.phrase("note"), catalog.note(note))))
     skipped = sum(o.status == "skipped" for o in report.outcomes)
@@ -103,7 +107,7 @@ def command(args, isolation, course):
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
-    show(report, catalog)
+    show(report, catalog, names=names or (manifest()["assignments"] if active() else ()))
     if args.html:
         from ..cli import atomic_write
         atomic_write(args.html, report.to_html(args.lang))
@@ -113,5 +117,5 @@ def command(args, isolation, course):
 def check_notebook(name, path, lang="en", isolation=None):
     """For the last cell of a generated notebook: the public checks of `name` on the saved notebook."""
     report = grade_public([name], path, None, isolation)
-    show(report, Catalog(lang))
+    show(report, Catalog(lang), names=[name])
     return report

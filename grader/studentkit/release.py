@@ -81,8 +81,9 @@ def release(out, names=(), course=None, root=ROOT):
     data = os.path.join(out, "grader", "studentkit", "_data")
     for a in chosen:
         _copy(os.path.join(stubs, a.name), os.path.join(out, "assignments", a.name))
-        notebook = make_notebook(a.name, os.path.join(stubs, a.name), a.title)
-        _write_notebook(notebook, os.path.join(out, "notebooks", a.name + ".ipynb"))
+        if a.symbols:               # Python to write (written answers have their answers file instead)
+            notebook = make_notebook(a.name, os.path.join(stubs, a.name), a.title)
+            _write_notebook(notebook, os.path.join(out, "notebooks", a.name + ".ipynb"))
         replies, problems = record(a, public, os.path.join(reference, a.name))
         for problem in problems:   # recorded all the same: the reference's side of the check is what is kept
             done.warnings.append("the reference fails the visible check %s with the kit's inputs; a correct "
@@ -190,8 +191,8 @@ def _write_notebook(nb, path):
 
 
 def readme(chosen):
-    rows = "\n".join("| `%s` | %s | `assignments/%s/` | `notebooks/%s.ipynb` |" % (a.name, a.title, a.name, a.name)
-                     for a in chosen)
+    rows = "\n".join("| `%s` | %s | `assignments/%s/` | %s |" % (
+        a.name, a.title, a.name, "`notebooks/%s.ipynb`" % a.name if a.symbols else "—") for a in chosen)
     first = chosen[0].name if chosen else "knn"
     return README.format(rows=rows, first=first)
 

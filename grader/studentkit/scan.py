@@ -1,5 +1,5 @@
-"""Does a folder leak the reference? Finds reference code (whole files, function bodies, runs of distinctive
-lines) and secret strings in every file of a student bundle.
+"""Does a folder leak the reference? Finds reference files (any copy: code, answer keys), reference code (function
+bodies, runs of distinctive lines) and secret strings in every file of a student bundle.
 
 A reference function counts as secret unless the stubs hand out the same code (provided helpers such as a
 given convolution) or it is trivial (fewer than MIN_STATEMENTS statements). Bodies are compared as
@@ -70,6 +70,14 @@ def _parse(path):
         return None, None
 
 
+def _all_files(folder):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        for name in sorted(filenames):
+            if not name.endswith(".pyc"):
+                yield os.path.join(dirpath, name)
+
+
 def _py_files(folder):
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
@@ -87,18 +95,23 @@ class Fingerprints:
             text, tree = _parse(path)
             if tree is None:
                 continue
-            given_files.add(hashlib.sha256(text.encode()).hexdigest())
             given_lines |= _lines(text)
             given_bodies |= {fingerprint(n) for _, n in _functions(tree)}
         self.files, self.bodies, self.lines = {}, {}, {}
+        for path in _all_files(stubs_root):
+            with open(path, "rb") as f:
+                given_files.add(hashlib.sha256(f.read()).hexdigest())
+        for path in _all_files(reference_root):          # any file: answer keys (toml, json) too
+            with open(path, "rb") as f:
+                data = f.read()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in given_files and data.strip():
+                self.files[digest] = os.path.relpath(path, os.path.dirname(reference_root.rstrip(os.sep)))
         for path in _py_files(reference_root):
             text, tree = _parse(path)
             if tree is None:
                 continue
             rel = os.path.relpath(path, os.path.dirname(reference_root.rstrip(os.sep)))
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            if digest not in given_files and text.strip():
-                self.files[digest] = rel
             for name, node in _functions(tree):
                 fp = fingerprint(node)
                 if fp in given_bodies or _statements(node) < MIN_STATEMENTS:
@@ -123,6 +136,8 @@ def scan(folder, fingerprints, secrets=()):
             for s in secrets:
                 if s in data:
                     problems.append((rel, "contains the course secret"))
+            if hashlib.sha256(data).hexdigest() in fingerprints.files:
+                problems.append((rel, "is a copy of %s" % fingerprints.files[hashlib.sha256(data).hexdigest()]))
             text = None
             if name.endswith((".py", ".ipynb", ".md", ".txt", ".json", ".toml", ".cfg")):
                 try:
@@ -131,8 +146,6 @@ def scan(folder, fingerprints, secrets=()):
                     text = None
             if text is None:
                 continue
-            if hashlib.sha256(data).hexdigest() in fingerprints.files:
-                problems.append((rel, "is a copy of %s" % fingerprints.files[hashlib.sha256(data).hexdigest()]))
             sources = [text]
             if name.endswith(".ipynb"):
                 sources = _notebook_sources(text)
