@@ -4,6 +4,7 @@ Nothing here raises for anything a submission does: a broken submission is grade
 """
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -76,7 +77,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
-                  isolation=isolation.describe(), seconds=time.monotonic() - started)
+                  isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
 
 
 def reference_runner(assignment, course, notes=None):
@@ -164,8 +165,10 @@ def run_check(check, ctx, passed, skipped=()):
                 output += "\nfailing case: %r" % (params,)
         extra = {"hint": fail.hint, "figures": list(getattr(fail, "figures", None) or [])}
         if check.visibility == spec.HIDDEN:
-            output = "hidden check failed: %s" % fail.category + (" — hint: %s" % fail.hint if fail.hint else "")
+            hint = hidden_hint(fail.hint)
+            output = "hidden check failed: %s" % fail.category + (" — hint: %s" % hint if hint else "")
             extra["figures"] = []   # a figure of a hidden case would show its values
+            extra["hint"] = hint
         return spec.Outcome(check, ctx.assignment.name, 0.0, "failed", output, seconds=time.monotonic() - t0,
                             category=fail.category, extra=extra)
     except (NotRecorded, ImportError) as exc:
@@ -175,6 +178,14 @@ def run_check(check, ctx, passed, skipped=()):
                             category="runs at grading time")
     except Exception:  # a bug in the grader itself: report it, keep grading
         return internal_error(check, t0, ctx)
+
+
+def hidden_hint(hint):
+    """A hint a hidden check may show: none that carries a number of the case (a fitted factor, a size, a value);
+    small constants of the exercise itself ("2·reg·W", "×2") stay."""
+    if hint and re.search(r"\d\.\d|\d{3,}|=\s*-?\d|×\s*-?\d*\.|[Nn]\s*=", hint):
+        return None
+    return hint
 
 
 def internal_error(check, t0, ctx=None):
