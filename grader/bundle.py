@@ -51,6 +51,10 @@ fi
 "$VENV/bin/pip" install -q --index-url https://download.pytorch.org/whl/cpu -c "$SOURCE/dlgrader/constraints.txt" torch
 "$VENV/bin/pip" install -q -c "$SOURCE/dlgrader/constraints.txt" "$SOURCE/dlgrader"
 "$VENV/bin/python" -m grader.cli list > /dev/null     # fail the image build now, not at the first submission
+# Isolation beyond L0: bubblewrap for L2 where the image allows it, sandbox users for L1 (root builds the
+# image); the build log then says which layers the submissions will get.
+apt-get install -y -qq bubblewrap || true
+"$VENV/bin/python" -m grader.cli doctor --setup --slots 2 || true
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash

@@ -248,8 +248,8 @@ def parser():
     b = sub.add_parser("batch", help="grade a whole class: a folder, a .zip, a Canvas or Gradescope export")
     b.add_argument("input", help="folder or .zip: one sub-folder, .py, .ipynb or .zip per student")
     b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="results, reports and gradebook go here")
-    b.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable; "
-                                                               "default: every assignment)")
+    b.add_argument("-a", "--assignment", action="append", help="grade this assignment (repeatable; default: "
+                                                               "those the class's submissions define)")
     b.add_argument("-j", "--jobs", type=int, help="grading processes in parallel (default: the number of cores)")
     b.add_argument("--resume", action="store_true", help="grade only the students without a result in OUTDIR")
     b.add_argument("--retry-errors", action="store_true", help="with --resume: grade errored/timed-out ones again")

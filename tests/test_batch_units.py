@@ -278,3 +278,20 @@ def test_progress_bar_on_a_terminal_and_silent_otherwise():
     bar.advance({}, {"score": 1, "max_score": 2, "status": "graded"})
     bar.stop()
     assert quiet.getvalue() == ""
+
+
+def test_without_a_the_gradebook_has_the_assignments_the_class_wrote(tmp_path):
+    import shutil
+    from grader import spec
+    from grader.batch.run import detect_assignments
+    inp = tmp_path / "in"
+    shutil.copytree(os.path.join(ROOT, "reference", "knn"), str(inp / "alice"))
+    (inp / "bob.py").write_text(open(os.path.join(ROOT, "reference", "linear_classifiers", "softmax.py")).read())
+    (inp / "carol.py").write_text("def oops(:\n")
+    (inp / "dave.zip").write_bytes(b"PK not a zip")
+    found = discover(str(inp), str(tmp_path / "work"))
+    stage_all(found.entries, str(tmp_path / "work"))
+    assert detect_assignments(found.entries, str(tmp_path / "work")) == ["knn", "linear_classifiers"]
+    nothing = [e for e in found.entries if e.student in ("carol", "dave")]
+    assert detect_assignments(nothing, str(tmp_path / "work")) == [a.name for a in spec.assignments()]
+    assert not [d for d in os.listdir(str(tmp_path / "work")) if d.startswith("detect-")]

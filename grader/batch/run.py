@@ -7,6 +7,7 @@
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 
@@ -54,7 +55,35 @@ def resolve_names(names):
     unknown = sorted(set(names or ()) - set(every))
     if unknown:
         raise BatchError("unknown assignment(s): %s (see `dlgrader list`)" % ", ".join(unknown))
-    return [n for n in every if n in names] if names else every
+    return [n for n in every if n in names]
+
+
+def detect_assignments(entries, work):
+    """Without -a: the assignments that at least one submission of the class defines (found by reading the
+    source, as `dlgrader grade` selects them; nothing is run), in course order; all of them if none does.
+    Computed over the whole class, so every shard and every resume gets the same gradebook columns."""
+    import tempfile
+    from ..run import _defines
+    from ..submission import prepare
+    every = spec.assignments()
+    found = set()
+    os.makedirs(work, exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix="detect-", dir=work)
+    try:
+        for i, e in enumerate(entries):
+            dest = os.path.join(scratch, str(i))
+            try:
+                sub = prepare(e.path, dest)
+            except Exception:       # unreadable: it selects nothing (grading will say why)
+                continue
+            for a in every:
+                if a.name not in found and (_defines(sub, a, every) or (getattr(a, "answers", None) and
+                                                                         getattr(sub, "answers", None))):
+                    found.add(a.name)
+            shutil.rmtree(dest, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [a.name for a in every if a.name in found] or [a.name for a in every]
 
 
 def max_scores(names):
@@ -85,6 +114,9 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     course_path = os.path.abspath(course_path) if course_path else None
     names = resolve_names(names)
     store = Outdir(outdir)
+    found = discover(input_path, store.work, id_pattern)
+    stage_all(found.entries, store.work)
+    names = names or detect_assignments(found.entries, store.work)
     ident = identity(course, names)
     previous = store.manifest()
     on_disk = store.done()
@@ -106,7 +138,6 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
         store.clear()
         on_disk = {}
 
-    found = discover(input_path, store.work, id_pattern)
     entries = [e for e in found.entries if not shard or shard_of(e.student, shard[1]) == shard[0]]
     manifest = dict(ident, **settings, schema=1, input=os.path.basename(os.path.abspath(input_path)),
                     layout=found.layout, environment=environment(course), isolation=iso.describe(),
@@ -117,7 +148,6 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
 
     redo = {"error", "timeout"} if retry_errors else set()
     todo = [e for e in entries if e.slug not in on_disk or on_disk[e.slug] in redo]
-    stage_all(todo, store.work)
     outcome = Outcome(students=len(entries), already=len(entries) - len(todo))
     setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names),
              "isolation": isolation}
