@@ -10,6 +10,7 @@
 """
 import argparse
 import json
+import contextlib
 import os
 import shutil
 import sys
@@ -53,12 +54,16 @@ def worker_start(library, level="l0"):
         os.makedirs(workdir)
         with open(os.path.join(root, "tiny_%s.py" % library), "w") as f:
             f.write(MODULES[library])
-        t0 = time.perf_counter()
-        with Sandbox(root, workdir, **iso.sandbox_args(root, workdir)) as box:
-            plan = Plan(symbols={"f": "tiny_%s" % library})
-            plan.returns(plan.call("f"))
-            reply = box.run(plan)
-            seconds = time.perf_counter() - t0
+        os.chmod(top, 0o755)
+        # hold a slot like every grading does: its uid's processes are killed when the sandbox closes
+        slot = isolation.claim_slot(0) if iso.uid_switch else contextlib.nullcontext(0)
+        with slot as n:
+            t0 = time.perf_counter()
+            with Sandbox(root, workdir, **iso.sandbox_args(root, workdir, n)) as box:
+                plan = Plan(symbols={"f": "tiny_%s" % library})
+                plan.returns(plan.call("f"))
+                reply = box.run(plan)
+                seconds = time.perf_counter() - t0
         if not reply.ok or reply.values != [3.0]:
             raise RuntimeError("the worker did not answer: %s" % reply.explain())
         return seconds

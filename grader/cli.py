@@ -1,11 +1,12 @@
 """The `dlgrader` command.
 
     dlgrader list                                   assignments, checks, points, visibility
-    dlgrader grade PATH [-a NAME]... [--format text|json|gradescope|classroom] [-o FILE]
-    dlgrader check [NAME] [--path DIR]              the student's self-check: public checks only
+    dlgrader grade PATH [-a NAME]... [--format text|json|gradescope|classroom|markdown|html] [--lang en|fa] [-o FILE]
+    dlgrader check [NAME] [--path DIR] [--lang en|fa] [--html FILE]   the student's self-check: public checks only
     dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N] [--id-pattern RE] [--force]
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
     dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
+    dlgrader release OUT [-a NAME]... [--course FILE]                  the student kit (no reference, no secret)
     dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
 
 `grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
@@ -19,10 +20,13 @@ from .util import atomic_write
 
 def cmd_list(args):
     from . import spec
+    from .i18n import Catalog
+    catalog = Catalog(getattr(args, "lang", "en"))
     for a in spec.assignments():
         print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
         for c in a.checks:
-            print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, c.visibility, c.description))
+            shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
+            print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))
         for st in a.course_settings:
             print("  course setting [settings.%s] %s = %r (allowed: %s) %s" % (
                 a.name, st.name, st.default, ", ".join(map(repr, st.allowed)), st.description))
@@ -73,8 +77,9 @@ def cmd_grade(args):
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
-    text = {"text": report.to_text, "json": report.to_json, "gradescope": report.to_gradescope,
-            "classroom": report.to_classroom}[args.format]()
+    text = {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json,
+            "gradescope": lambda: report.to_gradescope(args.lang), "classroom": report.to_classroom,
+            "markdown": lambda: report.to_markdown(args.lang), "html": lambda: report.to_html(args.lang)}[args.format]()
     if args.output:
         atomic_write(args.output, text)
         if args.format != "text":
@@ -86,23 +91,29 @@ def cmd_grade(args):
 
 def cmd_check(args):
     start_probe(args)
-    from . import spec
-    from .run import grade
-    names = [args.assignment] if args.assignment else ()
     iso = load_isolation(args)
     if iso is None:
         return 2
+    from .studentkit.check import command
+    return command(args, iso, load_course(args))
+
+
+def cmd_release(args):
+    from .studentkit.release import ReleaseError, release
     try:
-        report = grade(args.path, names, load_course(args), visible_only=True, isolation=iso,
-                       student_id=args.student_id)
-    except KeyError as exc:
-        print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
+        course = load_course(args)
+    except (OSError, ValueError) as exc:
+        print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
         return 2
-    sys.stdout.write(report.to_text())
-    graded = {o.assignment for o in report.outcomes}
-    hidden = [c for a in spec.assignments() if a.name in graded for c in a.checks if c.visibility == spec.HIDDEN]
-    print("%d hidden check(s) worth %g points will also run at grading time."
-          % (len(hidden), sum(c.points for c in hidden)))
+    try:
+        done = release(args.out, args.assignment or (), course)
+    except (ReleaseError, KeyError) as exc:
+        print("dlgrader release: %s" % (exc.args[0] if exc.args else exc), file=sys.stderr)
+        return 2
+    for warning in done.warnings:
+        print("warning: " + warning, file=sys.stderr)
+    print("wrote the student kit to %s: %s (recorded replies: %s)" % (
+        done.out, ", ".join(done.names), ", ".join("%s %d" % kv for kv in done.recorded.items())))
     return 0
 
 
@@ -197,12 +208,16 @@ def parser():
     p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.")
     p.add_argument("--version", action="version", version="dlgrader " + __import__("grader").__version__)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list assignments and their checks").set_defaults(func=cmd_list)
+    ls = sub.add_parser("list", help="list assignments and their checks")
+    ls.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the descriptions")
+    ls.set_defaults(func=cmd_list)
     g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)")
     g.add_argument("path")
     g.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable)")
-    g.add_argument("--format", choices=("text", "json", "gradescope", "classroom"), default="text",
-                   help="classroom: GitHub Classroom autograding result (version 3, for the grading reporter)")
+    g.add_argument("--format", choices=("text", "json", "gradescope", "classroom", "markdown", "html"),
+                   default="text", help="classroom: GitHub Classroom autograding result (version 3); html: one "
+                                        "self-contained page for the student, with figures")
+    g.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the feedback (text, markdown, html)")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
     add_isolation_args(g)
@@ -215,11 +230,19 @@ def parser():
     d.set_defaults(func=cmd_doctor)
     c = sub.add_parser("check", help="run the public checks on your work")
     c.add_argument("assignment", nargs="?")
-    c.add_argument("--path", default=".", help="your work: a folder, file, .zip or .ipynb (default: .)")
+    c.add_argument("--path", default=None, help="your work: a folder, file, .zip or .ipynb (default: . or, in the "
+                                                "student kit, assignments/<name>/)")
     c.add_argument("--course", help=argparse.SUPPRESS)
+    c.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the feedback")
+    c.add_argument("--html", metavar="FILE", help="also write the report as one HTML page, with figures")
     c.add_argument("--student-id", help=argparse.SUPPRESS)
     add_isolation_args(c)
     c.set_defaults(func=cmd_check)
+    r = sub.add_parser("release", help="build the student kit: stubs, notebooks, public checks (offline)")
+    r.add_argument("out", help="an empty or new folder")
+    r.add_argument("-a", "--assignment", action="append", help="only this assignment (repeatable)")
+    r.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE; the secret is not shipped")
+    r.set_defaults(func=cmd_release)
     from .answers import add_parser
     add_parser(sub)
     b = sub.add_parser("batch", help="grade a whole class: a folder, a .zip, a Canvas or Gradescope export")

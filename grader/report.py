@@ -52,19 +52,23 @@ class Report:
     def to_json(self):
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def to_gradescope(self):
-        """results.json per Gradescope's specification (hidden checks: visibility after_published)."""
+    def to_gradescope(self, lang="en"):
+        """results.json per Gradescope's specification (hidden checks: visibility after_published); outputs are
+        the student's feedback in `lang` (category and hint first, then the check's own lines)."""
+        from .i18n import Catalog
+        catalog = Catalog(lang)
         tests = []
         for n, o in enumerate(self.outcomes, 1):
+            output = o.output if o.status == "passed" else catalog.feedback(o)
             tests.append({"name": "%s: %s" % (o.assignment, o.check.name), "number": str(n),
                           "score": o.score, "max_score": o.max_score,
                           "status": "passed" if o.status == "passed" else "failed",
-                          "output": o.output.replace("\r\n", "\n"), "tags": [o.assignment, o.check.kind],
+                          "output": output.replace("\r\n", "\n"), "tags": [o.assignment, o.check.kind],
                           "visibility": "after_published" if o.check.visibility == "hidden" else "visible"})
         out = {"score": self.score, "execution_time": round(self.seconds, 3), "output_format": "text",
                "tests": tests, "extra_data": {"environment": self.environment, "isolation": self.isolation}}
         if self.notes:
-            out["output"] = "\n".join(self.notes)
+            out["output"] = "\n".join(catalog.note(n) for n in self.notes)
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
     def to_classroom(self):
@@ -83,23 +87,15 @@ class Report:
             out["message"] = "\n".join(self.notes)
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
-    def to_text(self, color=False):
-        lines = []
-        current = None
-        for o in self.outcomes:
-            if o.assignment != current:
-                current = o.assignment
-                got = sum(x.score for x in self.outcomes if x.assignment == current)
-                total = sum(x.max_score for x in self.outcomes if x.assignment == current)
-                lines.append("== %s: %g / %g" % (current, got, total))
-            mark = {"passed": "PASS", "failed": "FAIL", "error": "ERR "}[o.status]
-            first, *rest = (o.output or "").splitlines() or [""]
-            lines.append("  %s %-40s %5g/%-3g %s" % (mark, o.check.name, o.score, o.max_score,
-                                                      first if o.status != "passed" else ""))
-            if o.status != "passed":
-                lines += ["       " + r for r in rest[:12]]
-        for note in self.notes:
-            lines.append("note: " + note)
-        lines.append("total: %g / %g  (%.1f s, isolation %s)" % (
-            self.score, self.max_score, self.seconds, "+".join(self.isolation.get("layers", []))))
-        return "\n".join(lines) + "\n"
+    def to_text(self, color=False, lang="en"):
+        from .feedback import render_text
+        return render_text(self, lang)
+
+    def to_markdown(self, lang="en"):
+        from .feedback import render_markdown
+        return render_markdown(self, lang)
+
+    def to_html(self, lang="en"):
+        """One self-contained page (no network): per check its status, feedback and figures."""
+        from .feedback import render_html
+        return render_html(self, lang)

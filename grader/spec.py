@@ -105,11 +105,20 @@ def assignments():
     from . import suites
     found = []
     for info in pkgutil.iter_modules(suites.__path__):
-        module = importlib.import_module("grader.suites." + info.name)
+        try:
+            module = importlib.import_module("grader.suites." + info.name)
+        except ImportError as exc:   # in the student bundle, a suite that needs the reference to load is left out
+            from . import studentkit as bundle
+            if bundle.active() and (exc.name or "").startswith("reference"):
+                continue
+            raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
              "inception", "densenet", "resnet", "analytic"]
+    from . import studentkit
+    if studentkit.active():          # a kit released for some assignments grades those only
+        found = [a for a in found if a.name in studentkit.manifest()["assignments"]]
     return sorted(found, key=lambda a: (order.index(a.name) if a.name in order else len(order), a.name))
 
 

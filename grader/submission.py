@@ -48,6 +48,7 @@ class Submission:
     root: str                       # a directory the worker imports from
     files: list
     notes: list = field(default_factory=list)  # things the student should know about the submission
+    undefined: dict = field(default_factory=dict)  # notebook globals graded code cannot see -> why (notebook.py)
     answers: list = field(default_factory=list)  # answers files, relative to root, shallowest first
 
     def find(self, symbol, hints=(), folder=None):
@@ -88,7 +89,7 @@ def prepare(path, dest):
     """Copy or unpack the submission at `path` into the fresh directory `dest` and index it."""
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
-    notes = []
+    notes, undefined = [], {}
     if os.path.isdir(path):
         if os.path.exists(os.path.join(path, "__init__.py")):
             # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
@@ -104,9 +105,10 @@ def prepare(path, dest):
     elif path.lower().endswith((".toml", ".json")):  # a lone answers file, whatever its name
         _copy_file(path, os.path.join(dest, "answers" + os.path.splitext(path)[1].lower()))
     elif path.endswith(".ipynb"):
-        from .notebook import notebook_to_module
-        source, nb_notes = notebook_to_module(path)
-        notes += nb_notes
+        from .notebook import convert
+        converted = convert(path)
+        source, undefined = converted.source, converted.undefined
+        notes += converted.notes
         name = module_name(os.path.splitext(os.path.basename(path))[0])
         with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
             f.write(source)
@@ -120,7 +122,7 @@ def prepare(path, dest):
     answers = answer_files(root)
     if not files and not answers:
         raise SubmissionError("the submission contains no Python files (and no answers.toml or answers.json)")
-    return Submission(root=root, files=files, notes=notes, answers=answers)
+    return Submission(root=root, files=files, notes=notes, answers=answers, undefined=undefined)
 
 
 def _copy_file(src, dst):

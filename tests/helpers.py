@@ -44,3 +44,16 @@ def rel_error(x, y):
     """CS231n's relative error (the grader's own implementation)."""
     from grader.checks.validate import rel_error as cs231n_rel_error
     return cs231n_rel_error(x, y)
+
+
+def mutant_edits(tmp_path, assignment, file, edits):
+    """A copy of the reference of `assignment` with every (old, new) edit of `edits` applied to `file`."""
+    (old, new), rest = edits[0], edits[1:]
+    path = mutant(tmp_path, assignment, file, old, new)
+    target = tmp_path / assignment / file
+    source = target.read_text()
+    for old, new in rest:
+        assert old in source, "mutant does not apply: %r not in %s" % (old, file)
+        source = source.replace(old, new)
+    target.write_text(source)
+    return path

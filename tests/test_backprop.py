@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from grader.course import Course
 from grader.run import grade
 from grader.suites import backprop as suite
-from helpers import REFERENCE, STUBS, failed, mutant
+from helpers import REFERENCE, STUBS, failed, mutant_edits
 
 SLOT = 3   # a sandbox slot of our own: gradings running beside these tests (slot 0) cannot reap our workers
 GATES_PY, GRAPH_PY = "gates.py", "graph.py"
@@ -50,15 +50,7 @@ MUTANTS = [
 
 
 def edited(tmp_path, file, edits):
-    (old, new), rest = edits[0], edits[1:]
-    path = mutant(tmp_path, "backprop", file, old, new)
-    target = tmp_path / "backprop" / file
-    source = target.read_text()
-    for old, new in rest:
-        assert old in source, old
-        source = source.replace(old, new)
-    target.write_text(source)
-    return path
+    return mutant_edits(tmp_path, "backprop", file, edits)
 
 
 def graded(path):

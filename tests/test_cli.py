@@ -74,3 +74,21 @@ def test_check_runs_public_checks_and_counts_hidden_ones():
     proc = dlgrader("check", "knn", "--path", os.path.join(REFERENCE, "knn"))
     assert proc.returncode == 0
     assert "hidden check(s)" in proc.stdout and ".hidden" not in proc.stdout
+
+
+@pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'),
+                                        ("markdown", '<div dir="rtl" lang="fa">')])
+def test_grade_writes_the_student_report_in_persian(tmp_path, fmt, marker):
+    target = tmp_path / ("r." + fmt)
+    proc = dlgrader("grade", STUBS, "-a", "knn", "--format", fmt, "--lang", "fa", "--isolation", "l0",
+                    "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    text = target.read_text(encoding="utf-8")
+    assert marker in text and "هنوز پیاده‌سازی نشده است" in text
+
+
+@pytest.mark.parametrize("args", [("release",), ("release", "{tmp}/out", "-a", "nope"), ("release", "{tmp}")])
+def test_release_bad_arguments_exit_2(tmp_path, args):
+    (tmp_path / "occupied.txt").write_text("x")
+    proc = dlgrader(*[a.format(tmp=tmp_path) for a in args])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 from grader.course import Course
 from grader.run import grade
 from grader.suites import dropout as suite
-from helpers import REFERENCE, failed, mutant
+from helpers import REFERENCE, failed, mutant_edits
 
 SLOT = 4   # a sandbox slot of our own: gradings running beside these tests (slot 0) cannot reap our workers
 LAYER, EXPECTATION = "dropout.py", "expectation.py"
@@ -54,15 +54,7 @@ MUTANTS = [
 
 
 def edited(tmp_path, file, edits):
-    (old, new), rest = edits[0], edits[1:]
-    path = mutant(tmp_path, "dropout", file, old, new)
-    target = tmp_path / "dropout" / file
-    source = target.read_text()
-    for old, new in rest:
-        assert old in source, old
-        source = source.replace(old, new)
-    target.write_text(source)
-    return path
+    return mutant_edits(tmp_path, "dropout", file, edits)
 
 
 def graded(path, course=None):

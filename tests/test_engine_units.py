@@ -136,3 +136,15 @@ def test_each_plan_step_is_sent_once():
     plan.method(clf, "train", 1, 2)
     plan.method(clf, "predict", 3)
     assert [s["call"] for s in plan.encode([])] == ["KNearestNeighbor", "train", "predict"]
+
+
+@pytest.mark.parametrize("hint,shown", [
+    ("yours equals the expected values ×-0.02663 — a constant factor is wrong", False),
+    ("yours is N=50 times the expected value: divide the data loss by N", False),
+    ("with W ≈ 0 the loss should be ln(C) = 1.609438", False),
+    ("the gradient of the regularization term (2·reg·W) is missing", True),
+    ("yours equals the expected values ×2 — a constant factor is wrong", True),
+])
+def test_hidden_checks_show_no_number_of_the_case(hint, shown):
+    from grader.run import hidden_hint
+    assert (hidden_hint(hint) == hint) is shown

@@ -11,7 +11,7 @@ from grader import spec
 from grader.course import Course
 from grader.run import grade
 from grader.suites import optimizers as suite
-from helpers import failed, mutant
+from helpers import failed, mutant_edits
 
 SLOT = 5   # a sandbox slot of our own: gradings running beside these tests (slot 0) cannot reap our workers
 
@@ -74,15 +74,7 @@ MUTANTS = [
 
 def edited(tmp_path, edits):
     """A copy of the optimizers reference with every (old, new) edit applied."""
-    (old, new), rest = edits[0], edits[1:]
-    path = mutant(tmp_path, "optimizers", OPTIM, old, new)
-    target = tmp_path / "optimizers" / OPTIM
-    source = target.read_text()
-    for old, new in rest:
-        assert old in source, old
-        source = source.replace(old, new)
-    target.write_text(source)
-    return path
+    return mutant_edits(tmp_path, "optimizers", OPTIM, edits)
 
 
 def graded(monkeypatch, path, rule):

@@ -48,12 +48,15 @@ def zero_score(tmp_path_factory):
 
 
 def next_submission_grades_normally(slot=0):
+    """The next submission in the same slot (the one the attack used) grades normally."""
     report = grade(os.path.join(REFERENCE, "linear_classifiers"), ["linear_classifiers"], Course(),
                    isolation=ISO, slot=slot)
+    assert report.isolation["slot"] == slot
     assert report.score == report.max_score, [o.output for o in report.outcomes if o.status != "passed"]
 
 
-def no_survivors(slot=0):
+def no_survivors(slot):
+    """Nothing of the attack runs on: no process of the slot's uid (the slot the grading really used)."""
     if ISO.uid_switch:
         user = isolation.slot_user(slot, create=False)
         assert user is None or not isolation.processes_of(user.pw_uid)
@@ -71,8 +74,8 @@ def test_fork_bomb_is_contained(tmp_path, zero_score):
     result, report = run(path)
     assert report.score <= zero_score
     assert time.monotonic() - t0 < 60
-    no_survivors()
-    next_submission_grades_normally()
+    no_survivors(report.isolation["slot"])
+    next_submission_grades_normally(report.isolation["slot"])
 
 
 @needs_l1
@@ -95,8 +98,8 @@ def test_daemon_that_rewrites_results_later_is_killed(tmp_path, zero_score):
     assert report.score <= zero_score
     time.sleep(5)
     assert target.read_text() == "original"
-    no_survivors()
-    next_submission_grades_normally()
+    no_survivors(report.isolation["slot"])
+    next_submission_grades_normally(report.isolation["slot"])
 
 
 @needs_l1
@@ -114,7 +117,7 @@ def test_cannot_kill_or_read_the_grader(tmp_path, zero_score):
     return 0.0, np.zeros_like(W)""" % me)
     result, report = run(path)  # this test process is the grader: it is still alive to assert
     assert report.score <= zero_score
-    next_submission_grades_normally()
+    next_submission_grades_normally(report.isolation["slot"])
 
 
 @needs_l2
@@ -140,7 +143,7 @@ def test_walking_the_filesystem_finds_no_reference(tmp_path, zero_score):
     return 0.0, np.zeros_like(W)""")
     result, report = run(path)
     assert report.score <= zero_score, [n for n, o in result.items() if o.status == "passed"]
-    next_submission_grades_normally()
+    next_submission_grades_normally(report.isolation["slot"])
 
 
 @needs_l2
@@ -232,8 +235,8 @@ def test_process_holding_the_answer_pipe_open(tmp_path, zero_score):
     result, report = run(path)
     assert report.score <= zero_score
     assert time.monotonic() - t0 < 60
-    no_survivors()
-    next_submission_grades_normally()
+    no_survivors(report.isolation["slot"])
+    next_submission_grades_normally(report.isolation["slot"])
 
 
 def test_zip_bomb_is_refused_with_a_message(tmp_path):

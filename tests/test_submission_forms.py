@@ -120,3 +120,20 @@ def test_not_a_zip(tmp_path):
     path.write_bytes(b"PK\x03\x04 truncated")
     result, report = outcomes(str(path), "linear_classifiers")
     assert report.score == 0 and "could not be opened" in next(iter(result.values())).output
+
+
+def test_cs231n_assignment2_layout_layers_and_optim(tmp_path):
+    """CS231n's a2 package: conv/pool and dropout in cs231n/layers.py, the update rules in cs231n/optim.py."""
+    pkg = tmp_path / "cs231n"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    dropout = open(os.path.join(REFERENCE, "dropout", "dropout.py")).read()
+    (pkg / "layers.py").write_text(open(os.path.join(REFERENCE, "conv_pool", "layers.py")).read() + "\n\n" +
+                                   "\n".join(l for l in dropout.splitlines() if not l.startswith(("from .", "import "))))
+    shutil.copy(os.path.join(REFERENCE, "optimizers", "optim.py"), pkg / "optim.py")
+    full_marks(tmp_path, "conv_pool")
+    full_marks(tmp_path, "optimizers")
+    result, _ = outcomes(str(tmp_path), "dropout")
+    assert result["dropout_forward.notebook"].status == "passed"
+    assert all(o.status == "passed" for n, o in result.items() if not n.startswith(("noninverted", "expected_",
+                                                                                     "empirical_")))

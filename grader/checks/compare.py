@@ -16,6 +16,7 @@ class Compare(Check):
     hints: object = None          # inputs -> list of diagnosis rules (student, expected) -> str | None
     exact: bool = False
     examples: int = 0             # drawn examples (from cases.strategy) after the public cases
+    figures: object = None        # (inputs, student, expected, label) -> figures for a failure (grader/figures.py)
     settings: object = None       # course settings for this check, overriding the course file: a dict such as
                                   # {"FLOPS_PER_MAC": 2}, or inputs -> dict (settings drawn with the case)
     tensors: bool = False         # outputs are torch tensors (compared as the arrays they cross the wire as)
@@ -43,5 +44,10 @@ class Compare(Check):
                                   if not isinstance(student, (tuple, list)) else "%d" % len(student)),
                                "wrong return value", hint="return (%s)" % ", ".join(self.labels))
             for s, e, label in zip(student, expected, self.labels):
-                check_value(s, e, label, self.tol, rules, self.exact, self.tensors)
+                try:
+                    check_value(s, e, label, self.tol, rules, self.exact, self.tensors)
+                except Fail as fail:
+                    if self.figures is not None and fail.category == "wrong values":
+                        fail.figures = [f for f in self.figures(inputs, s, e, label) if f] or fail.figures
+                    raise
         return case_check_run(self, ctx, one)

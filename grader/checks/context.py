@@ -48,8 +48,18 @@ class Context:
             raise Fail(reply.failure, "crashed or timed out", hint="the code crashed, exited or ran too long",
                        abort=True)
         if reply.error:
-            raise student_error(reply.error, plan)
+            raise self._explained(student_error(reply.error, plan), reply.error)
         return reply.values
+
+    def _explained(self, fail, error):
+        """A NameError of a notebook global the grader left out (notebook.py says why): say which, and why."""
+        import re
+        m = re.search(r"name '(\w+)' is not defined", error.get("message", ""))
+        why = getattr(self.submission, "undefined", {}).get(m.group(1)) if m else None
+        if why and error.get("type") == "NameError":
+            return Fail("%s\n%s" % (fail.message.splitlines()[0], why), "undefined notebook global",
+                        hint="define it in a graded cell (a constant, an import, a function) or pass it as an argument")
+        return fail
 
     def run_reference(self, plan):
         reply = self.reference.run(plan)

@@ -16,9 +16,10 @@ class Fail(Exception):
     `abort` marks failures that no other input will change (a crash, a missing function): property
     checks stop drawing examples when they see one."""
 
-    def __init__(self, message, category="wrong values", hint=None, abort=False):
+    def __init__(self, message, category="wrong values", hint=None, abort=False, figures=None):
         super().__init__(message)
         self.message, self.category, self.hint, self.abort = message, category, hint, abort
+        self.figures = list(figures or [])   # pictures for the HTML report (grader/figures.py); public only
 
 
 def rel_error(x, y):
@@ -141,8 +142,10 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
     err = rel_error(student, expected)
     if err > tol:
         extra = diagnose(student, expected, hints)
+        from ..figures import error_figure
         raise Fail("\n".join(["%s differs from the expected values: relative error %.2g > %.0e" % (label, err, tol)]
-                             + extra), "wrong values", hint=_first_hint(extra))
+                             + extra), "wrong values", hint=_first_hint(extra),
+                   figures=[f for f in [error_figure(label, student, expected)] if f])
     return err
 
 

@@ -229,7 +229,7 @@ LIBRARY = frozenset({
     "torch.set_grad_enabled", "torch.cuda.is_available",
     "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
     "torch.nn.functional.cross_entropy", "torch.nn.utils.parameters_to_vector", "torch.optim.SGD",
-    "sympy.symbols", "sympy.Rational", "sympy.expand", "sympy.srepr",
+    "sympy.symbols", "sympy.Rational", "sympy.expand", "sympy.srepr", "sympy.sstr",
 })
 
 

@@ -199,10 +199,11 @@ TORCH_DRAWN = st.fixed_dictionaries(dict({"H": st.integers(1, 9), "W": st.intege
 # ---------------------------------------------------------------- sympy symbols
 
 def symbolic(plan, inputs):
-    """Every function called with sympy symbols; the expanded expression comes back as sympy's srepr string
-    (canonical for expanded expressions: equal strings, equal expressions; nothing is parsed here)."""
+    """Every function called with sympy symbols; the expanded expression comes back printed with its terms in
+    lexicographic order (canonical whatever the process's hash seed: equal strings, equal expressions; nothing
+    is parsed here)."""
     def canonical(ref):
-        return plan.library("sympy.srepr", plan.library("sympy.expand", ref))
+        return plan.library("sympy.sstr", plan.library("sympy.expand", ref), order="lex")
 
     s = plan.library("sympy.symbols", "H W C_in C_out K F S P", positive=True, integer=True)
     m = plan.library("sympy.symbols", "c1 c3r c3 c5r c5 pool_proj", positive=True, integer=True)

@@ -57,11 +57,17 @@ def distance_hints(inputs):
     return [squared, l1]
 
 
+def distance_figures(inputs, student, expected, label):
+    """Yours and the expected distance matrix side by side (a public failure in the HTML report)."""
+    from ..figures import side_by_side
+    return [side_by_side("dists (num_test × num_train)", student, expected)]
+
+
 def distance_checks(method, points, loops, others):
     name = method.replace("compute_distances_", "distances_")
     return [
         Compare(name + ".values", points, (KNN,), cases=Cases(make_case, PUBLIC, DRAWN), build=distances(method),
-                labels=("dists",), tol=1e-7, hints=distance_hints, examples=4,
+                labels=("dists",), tol=1e-7, hints=distance_hints, examples=4, figures=distance_figures,
                 description="%s equals the reference on fixed and drawn inputs" % method),
         Compare(name + ".hidden", 1, (KNN,), HIDDEN, cases=Cases(make_case, (), DRAWN), build=distances(method),
                 labels=("dists",), tol=1e-7, hints=distance_hints, examples=10,

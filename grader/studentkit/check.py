@@ -1,0 +1,121 @@
+"""`dlgrader check`: the public checks in the student's own environment, as a compact table.
+
+In a student kit, each assignment is checked from `assignments/<name>/` unless `--path` names the work
+(a folder, .py, .zip or .ipynb), and the kit's pinned Python/NumPy/torch versions are compared with the
+student's. Hidden checks are counted, never run.
+"""
+import os
+import sys
+
+from .. import spec
+from ..i18n import Catalog
+from ..report import Report
+from . import active, hidden_counts, manifest, root, version_mismatches
+
+STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow"}
+
+
+def console(file=None):
+    from rich.console import Console
+    out = file or sys.stdout
+    tty = hasattr(out, "isatty") and out.isatty()
+    return Console(file=out, width=None if tty else 110, highlight=False, soft_wrap=False)
+
+
+def grade_public(names, path, course, isolation, student_id=None):
+    """One Report over the named assignments (all of the kit's, or all, when none is named)."""
+    from ..run import grade
+    if not active():
+        return grade(path or ".", names, course, visible_only=True, isolation=isolation, student_id=student_id)
+    if path and not names:     # the assignments this work defines (run.select)
+        return grade(path, (), course, visible_only=True, isolation=isolation, student_id=student_id)
+    chosen = list(names) or manifest()["assignments"]
+    unknown = set(chosen) - set(manifest()["assignments"])
+    if unknown:
+        raise KeyError("not in this kit: %s" % ", ".join(sorted(unknown)))
+    reports = [grade(path or os.path.join(root(), "assignments", n), [n], course, visible_only=True,
+                     isolation=isolation, student_id=student_id) for n in chosen]
+    first = reports[0]
+    return Report(path=path or os.path.join(root(), "assignments"), outcomes=[o for r in reports for o in r.outcomes],
+                  notes=[n for r in reports for n in r.notes], environment=first.environment,
+                  isolation=first.isolation, seconds=sum(r.seconds for r in reports))
+
+
+def hidden_summary(report, catalog):
+    graded = {o.assignment for o in report.outcomes}
+    if active():
+        counts = [v for k, v in hidden_counts().items() if k in graded]
+        n, points = sum(c for c, _ in counts), sum(p for _, p in counts)
+    else:
+        hidden = [c for a in spec.assignments() if a.name in graded for c in a.checks if c.visibility == spec.HIDDEN]
+        n, points = len(hidden), sum(c.points for c in hidden)
+    return catalog.phrase("hidden_later", n=n, points="%g" % points)
+
+
+def warnings(catalog):
+    if not active():
+        return []
+    return [catalog.phrase("version_warning", package=p, yours=y or "-", pinned=v)
+            for p, y, v in version_mismatches(manifest().get("pins", {}))]
+
+
+def show(report, catalog, out=None, names=()):
+    """The table, then the details of each failed public check, the notes, warnings and the hidden count.
+    `names`: the assignments asked for; those without any check here are said to run at grading time."""
+    from rich.table import Table
+    from rich.text import Text
+    con = console(out)
+    for line in warnings(catalog):
+        con.print(Text(line, style="bold yellow"))
+    groups = {}
+    for o in report.outcomes:
+        groups.setdefault(o.assignment, []).append(o)
+    for name, outcomes in groups.items():
+        title = catalog.phrase("assignment_total", assignment=name, score="%g" % sum(o.score for o in outcomes),
+                               max_score="%g" % sum(o.max_score for o in outcomes))
+        table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+        table.add_column(catalog.phrase("column.status"), no_wrap=True)
+        table.add_column(catalog.phrase("column.check"), no_wrap=True)
+        table.add_column(catalog.phrase("column.points"), justify="right", no_wrap=True)
+        table.add_column(catalog.phrase("column.feedback"), overflow="fold")
+        for o in outcomes:
+            table.add_row(Text(catalog.status(o.status), style=STYLE[o.status]), o.check.name,
+                          "%g/%g" % (o.score, o.max_score), "" if o.status == "passed" else catalog.first_line(o))
+        con.print(table)
+        for o in outcomes:
+            details = catalog.details(o)
+            if details and o.status != "passed":
+                con.print(Text("%s:" % o.check.name, style="bold"))
+                con.print(Text("\n".join("  " + line for line in details.splitlines()[:16])))
+    for name in names:
+        if name not in groups and active():
+            con.print(catalog.phrase("offline_none", assignment=name, n=manifest()["public"].get(name, [0])[0]))
+    for note in report.notes:
+        con.print(Text("%s: %s" % (catalog.phrase("note"), catalog.note(note))))
+    skipped = sum(o.status == "skipped" for o in report.outcomes)
+    passed = sum(o.status == "passed" for o in report.outcomes)
+    con.print(catalog.phrase("public_summary", passed=passed, total=len(report.outcomes), skipped=skipped))
+    con.print(hidden_summary(report, catalog))
+
+
+def command(args, isolation, course):
+    """The CLI's `check`: grade the public checks, print the table; 0 whenever it ran, 2 on bad arguments."""
+    catalog = Catalog(args.lang)
+    names = [args.assignment] if args.assignment else []
+    try:
+        report = grade_public(names, args.path, course, isolation, getattr(args, "student_id", None))
+    except KeyError as exc:
+        print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
+        return 2
+    show(report, catalog, names=names or (manifest()["assignments"] if active() else ()))
+    if args.html:
+        from ..cli import atomic_write
+        atomic_write(args.html, report.to_html(args.lang))
+    return 0
+
+
+def check_notebook(name, path, lang="en", isolation=None):
+    """For the last cell of a generated notebook: the public checks of `name` on the saved notebook."""
+    report = grade_public([name], path, None, isolation)
+    show(report, Catalog(lang), names=[name])
+    return report
