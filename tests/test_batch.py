@@ -56,6 +56,24 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def same_file(path, expected):
+    """Byte-equal, or a message naming the rows that differ (and why those students lost points)."""
+    got, want = open(path).read().splitlines(), open(expected).read().splitlines()
+    if got != want:
+        rows = [(a, b) for a, b in zip(got, want) if a != b] + [("(length)", "%d vs %d" % (len(got), len(want)))]
+        why = []
+        for a, _ in rows[:3]:
+            slug = a.split(",")[0]
+            for out in (os.path.dirname(path), os.path.dirname(expected)):
+                try:
+                    tests = json.load(open(os.path.join(out, "results", slug + ".json")))["report"]["tests"]
+                    why.append("%s in %s: %s" % (slug, out, [(t["name"], t["output"][:80]) for t in tests
+                                                            if t["status"] != "passed"]))
+                except (OSError, ValueError, KeyError, TypeError):
+                    pass
+        pytest.fail("%s differs from %s: %s\n%s" % (path, expected, rows, "\n".join(why)))
+
+
 def results(out):
     return sorted(f for f in os.listdir(os.path.join(out, "results")) if f.endswith(".json"))
 
@@ -145,22 +163,23 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(klass, full_run,
     kids = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert 6 <= len(results(out)) < 24, "kill the batch midway"
+    assert 6 <= len(results(out)) < 24, "kill the batch midway (%d results)" % len(results(out))
     assert not os.path.exists(os.path.join(out, "grades.csv"))
     # orphaned grading processes finish the submission in hand, write it, and exit
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and any(_alive(k) for k in kids):
         time.sleep(0.1)
-    assert not [k for k in kids if _alive(k)], "grading processes outlived the batch"
+    assert not [k for k in kids if _alive(k)], "grading processes outlived the batch: %s" % [
+        open("/proc/%d/cmdline" % k).read().replace("\0", " ") for k in kids if _alive(k)]
     before = {f: os.stat(os.path.join(out, "results", f)).st_mtime_ns for f in results(out)}
 
     again = dlgrader("batch", klass["input"], "-o", out, "-a", "knn", "-j", "2", "--course", klass["course"],
                      "--resume")
     assert again.returncode == 0, again.stderr
-    assert "%d already graded" % len(before) in again.stderr
+    assert "%d already graded" % len(before) in again.stderr, again.stderr
     assert {f: os.stat(os.path.join(out, "results", f)).st_mtime_ns for f in before} == before   # not regraded
     assert results(out) == results(full_run)                                       # none missing, none twice
-    assert open(os.path.join(out, "grades.csv")).read() == open(os.path.join(full_run, "grades.csv")).read()
+    same_file(os.path.join(out, "grades.csv"), os.path.join(full_run, "grades.csv"))
 
 
 def test_four_shards_merged_equal_the_unsharded_run(klass, full_run, tmp_path):
@@ -177,7 +196,7 @@ def test_four_shards_merged_equal_the_unsharded_run(klass, full_run, tmp_path):
     proc = dlgrader("merge", *shards, "-o", merged)
     assert proc.returncode == 0, proc.stderr
     for name in ("grades.csv", "grades_canvas.csv"):
-        assert open(os.path.join(merged, name)).read() == open(os.path.join(full_run, name)).read(), name
+        same_file(os.path.join(merged, name), os.path.join(full_run, name))
     assert dlgrader("merge", *shards[:3], "-o", str(tmp_path / "partial")).returncode == 2   # shard 4 missing
 
 
