@@ -24,7 +24,7 @@ from .submission import SubmissionError, prepare
 
 def select(submission, names):
     """The assignments to grade: those named, else those whose symbols the submission defines, else all."""
-    every = spec.assignments()
+    every = spec.assignments(names or None)
     if names:
         unknown = set(names) - {a.name for a in every}
         if unknown:
@@ -108,6 +108,10 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
     os.makedirs(workdir)
     limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
+    try:
+        sandbox.launch()          # the worker starts while the reference loads; the first check waits for it
+    except OSError:
+        pass                      # the first check retries the start and reports what went wrong
     reference = reference_runner(assignment, course, notes)
     ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
     outcomes, passed, skipped = [], set(), set()

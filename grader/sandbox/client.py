@@ -94,6 +94,7 @@ class Sandbox:
         self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
         self.import_paths = list(import_paths)
         self.proc = None
+        self._loading = None             # when launch() sent the load request that await_start() reads
         self.spent = 0.0
         self.restarts = 0
         self.log_path = os.path.join(workdir, "student_output.log")
@@ -117,6 +118,12 @@ class Sandbox:
                 f.write(str(pid))
 
     def start(self):
+        self.launch()
+        self.await_start()
+
+    def launch(self):
+        """Start the worker process and send it the load request without waiting for the answer, so that the
+        worker's interpreter start and imports overlap the parent's own preparation (`await_start` reads it)."""
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         log = open(self.log_path, "ab")
@@ -137,8 +144,20 @@ class Sandbox:
         if self.user is not None:  # before any student code runs: that waits for the first request
             self._join_cgroups(self.proc.pid)
         paths = [self.root] + self.import_paths
-        reply = self._roundtrip({"op": "load", "root": self.root, "paths": paths}, [],
-                                self.limits.start_timeout, count=False)
+        frame = wire.pack({"op": "load", "root": self.root, "paths": paths}, [])
+        self._loading = time.monotonic()
+        try:                      # a few hundred bytes: the pipe takes them without blocking
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(self.req, view):]
+        except BrokenPipeError:   # the launcher died at once: await_start reports how
+            pass
+
+    def await_start(self):
+        """The answer to the load request sent by `launch`; raises WorkerStartError if the worker did not start."""
+        t0, self._loading = self._loading, None
+        reply = self._roundtrip(None, [], self.limits.start_timeout - (time.monotonic() - t0), count=False,
+                                frame=b"")
         if not reply.ok:
             raise WorkerStartError(reply.failure or reply.explain())
 
@@ -162,6 +181,7 @@ class Sandbox:
             except OSError:
                 pass
         self.proc = None
+        self._loading = None
 
     close = kill
 
@@ -179,10 +199,10 @@ class Sandbox:
             return Reply(failure="the time budget for this submission (%.0f s) is used up; "
                                  "later checks were not run" % self.limits.budget)
         timeout = min(timeout or self.limits.call_timeout, left)
-        if self.proc is None:
+        if self.proc is None or self._loading is not None:
             try:
-                self.start()
-            except WorkerStartError as exc:
+                self.start() if self.proc is None else self.await_start()
+            except (WorkerStartError, OSError) as exc:
                 self.kill()
                 return Reply(failure="the sandbox could not start: %s" % exc)
         arrays = []
@@ -194,10 +214,10 @@ class Sandbox:
             self.restarts += 1
         return reply
 
-    def _roundtrip(self, msg, arrays, timeout, count=True):
+    def _roundtrip(self, msg, arrays, timeout, count=True, frame=None):
         t0 = time.monotonic()
         try:
-            frame = wire.pack(msg, arrays)
+            frame = wire.pack(msg, arrays) if frame is None else frame
             body = self._exchange(frame, t0 + timeout)
         except _Timeout:
             body = None
