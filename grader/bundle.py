@@ -64,10 +64,14 @@ set -u
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${DLGRADER_PYTHON:-$ROOT/venv/bin/python}"
 mkdir -p "$ROOT/results"
-COURSE=()
-if [ -f "$ROOT/source/course.toml" ]; then COURSE=(--course "$ROOT/source/course.toml"); fi
+ARGS=()
+if [ -f "$ROOT/source/course.toml" ]; then ARGS=(--course "$ROOT/source/course.toml"); fi
+# The student's id (their variant of the written answers): the first user's email in Gradescope's metadata.
+if [ -f "$ROOT/submission_metadata.json" ]; then
+  ARGS+=(--gradescope-metadata "$ROOT/submission_metadata.json")
+fi
 cd "$ROOT"
-exec "$PYTHON" -m grader.cli grade "$ROOT/submission" __ASSIGNMENTS__ ${COURSE[@]+"${COURSE[@]}"} \
+exec "$PYTHON" -m grader.cli grade "$ROOT/submission" __ASSIGNMENTS__ ${ARGS[@]+"${ARGS[@]}"} \
      --format gradescope -o "$ROOT/results/results.json"
 """
 

@@ -469,3 +469,27 @@ def test_write_expected_round_trip(tmp_path, capsys):
     assert oct(os.stat(target).st_mode & 0o077) != "0o0"        # readable like a file the user made
     assert key_cli.drift(json.loads(target.read_text())) == []
     assert run_cli(capsys, "answers", "--check", "--expected", str(tmp_path / "missing.json"))[0] == 2
+
+
+def test_gradescope_metadata_gives_the_student_id(tmp_path):
+    """run_autograder passes Gradescope's submission_metadata.json: the first user's email picks the variant."""
+    email = next(e for e in ("s%d@uni.example" % i for i in range(100))
+                 if value("conv-output-size", params_of("conv-output-size", e)) != value("conv-output-size"))
+    course = tmp_path / "course.toml"
+    course.write_text('secret = "%s"\nvariants = true\n' % SECRET)
+    answers = write_answers(tmp_path, {"conv-output-size": int(value("conv-output-size",
+                                                                     params_of("conv-output-size", email)))})
+
+    def conv_output_size(users):
+        meta = tmp_path / "submission_metadata.json"
+        meta.write_text(json.dumps({"id": 5, "users": users}) if users is not None else "{not json")
+        proc = dlgrader("grade", answers, "-a", "analytic", "--course", str(course), "--isolation", "l0",
+                        "--gradescope-metadata", str(meta), "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        test = next(t for t in json.loads(proc.stdout)["tests"] if t["name"] == "conv-output-size")
+        return test["status"], proc.stderr
+
+    assert conv_output_size([{"email": email, "id": 9, "name": "S"}]) == ("passed", "")
+    assert conv_output_size([{"email": "someone.else@uni.example", "id": 9, "name": "T"}])[0] == "failed"
+    status, err = conv_output_size(None)        # unreadable metadata: graded anyway, without a variant
+    assert status == "failed" and "no student id from" in err
