@@ -57,3 +57,13 @@ def mutant_edits(tmp_path, assignment, file, edits):
         source = source.replace(old, new)
     target.write_text(source)
     return path
+
+
+def assert_caught(result, check, still=(), says="", report=None):
+    """The mutant fails `check` (whose output mentions `says`), costs points, and still passes `still`."""
+    assert result[check].status == "failed", (check, failed(result))
+    assert says in result[check].output, result[check].output
+    if report is not None:
+        assert report.score < report.max_score
+    for other in still:
+        assert result[other].status == "passed", (other, result[other].output)
