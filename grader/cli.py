@@ -149,7 +149,7 @@ def cmd_batch(args):
         outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
                             shard=shard, id_pattern=args.id_pattern, course_path=args.course, force=args.force,
                             retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress(),
-                            isolation=args.isolation, require=args.require)
+                            isolation=args.isolation, require=args.require, lang=args.lang)
     except (BatchError, InputError, PoolError) as exc:
         print("dlgrader batch: %s" % exc, file=sys.stderr)
         return 2
@@ -280,6 +280,7 @@ def parser():
     b.add_argument("--id-pattern", metavar="REGEX", help="student id from each entry's name: group `id`, "
                                                           "else group 1, else the whole match")
     b.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    b.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the students' reports")
     b.add_argument("--force", action="store_true", help="start OUTDIR again; with --resume: resume even if "
                                                         "the grader version or course settings changed")
     b.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: from the "

@@ -60,13 +60,37 @@ def _md(text):
     return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report, lang="en"):
+def heading(report, c, who=None, total=None, not_graded=None):
+    """(title, total line, banner or None) of a report; a batch names the student (`who`) and, for a submission
+    it could not grade, gives (status, reason) in `not_graded` and the points it was out of in `total`."""
+    score, max_score = total or (report.score, report.max_score)
+    title = c.phrase("report_for", student=who) if who else c.phrase("report_title")
+    banner = c.phrase("not_graded", status=not_graded[0], reason=not_graded[1]) if not_graded else None
+    return title, c.phrase("total", score=_fmt(score), max_score=_fmt(max_score)), banner
+
+
+def footer(report, c):
+    return c.phrase("generated", seconds="%.1f" % report.seconds, version=__version__,
+                    isolation="+".join(report.isolation.get("layers", [])) or "-")
+
+
+def fenced(text, info):
+    """A code block whose fence is longer than any run of backticks inside (student output cannot close it)."""
+    import re
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + info, text.rstrip("\n"), fence]
+
+
+def render_markdown(report, lang="en", **head):
     c = Catalog(lang)
+    title, total, banner = heading(report, c, **head)
     out = []
     if c.dir == "rtl":
         out += ['<div dir="rtl" lang="%s">' % lang, ""]
-    out += ["# " + c.phrase("report_title"), "",
-            "**" + c.phrase("total", score=_fmt(report.score), max_score=_fmt(report.max_score)) + "**", ""]
+    out += ["# " + _md(title), "", "**" + total + "**", ""]
+    if banner:
+        out += ["> **" + _md(banner) + "**", ""]
     for name, outcomes in groups(report).items():
         out += ["## " + c.phrase("assignment_total", assignment=name, score=_fmt(sum(o.score for o in outcomes)),
                                  max_score=_fmt(sum(o.max_score for o in outcomes))), "",
@@ -82,11 +106,12 @@ def render_markdown(report, lang="en"):
             if not details:
                 continue
             head, case = split_case(details)
-            out += ["### `%s`" % o.check.name, "", _md(c.first_line(o)), "", "```text", head.rstrip(), "```", ""]
+            out += ["### `%s`" % o.check.name, "", _md(c.first_line(o)), ""] + fenced(head, "text") + [""]
             if case:
-                out += [c.phrase("failing_case"), "", "```python", "import numpy as np", case.rstrip(), "```", ""]
+                out += [c.phrase("failing_case"), ""] + fenced("import numpy as np\n" + case, "python") + [""]
     if report.notes:
         out += ["## " + c.phrase("notes"), ""] + ["- " + _md(c.note(n)) for n in report.notes] + [""]
+    out += ["---", "", _md(footer(report, c)), ""]
     if c.dir == "rtl":
         out += ["</div>", ""]
     return "\n".join(out)
@@ -116,6 +141,7 @@ pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; paddin
 .cap { font-size: .8rem; color: #444; }
 body.only-failed tr.passed { display: none; }
 footer { color: #777; font-size: .8rem; margin-top: 2rem; }
+.warn { background: #fff4e5; border-inline-start: 4px solid #e90; padding: .5rem 1rem; }
 """
 
 SCRIPT = """
@@ -126,18 +152,19 @@ document.body.dataset.ready = "1";
 """
 
 
-def render_html(report, lang="en"):
+def render_html(report, lang="en", **head):
     from .figures import to_html as figure_html
     c = Catalog(lang)
     esc = html.escape
+    title, total, banner = heading(report, c, **head)
     parts = ['<!DOCTYPE html>', '<html lang="%s" dir="%s">' % (lang, c.dir), "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>%s</title>" % esc(c.phrase("report_title")),
+             "<title>%s</title>" % esc(title),
              "<style>%s</style>" % (CSS % {"fonts": FONTS.get(lang, FONTS["en"])}), "</head>", "<body>",
-             "<header><h1>%s</h1>" % esc(c.phrase("report_title")),
-             '<p class="total">%s</p>' % esc(c.phrase("total", score=_fmt(report.score),
-                                                       max_score=_fmt(report.max_score))),
-             '<label><input type="checkbox" id="only-failed"> %s</label></header>' % esc(c.phrase("show_failed"))]
+             '<header><h1 dir="auto">%s</h1>' % esc(title), '<p class="total">%s</p>' % esc(total)]
+    if banner:
+        parts.append('<p class="warn" dir="auto">%s</p>' % esc(banner))
+    parts.append('<label><input type="checkbox" id="only-failed"> %s</label></header>' % esc(c.phrase("show_failed")))
     for name, outcomes in groups(report).items():
         parts.append('<section class="assignment"><h2>%s</h2>' % esc(c.phrase(
             "assignment_total", assignment=name, score=_fmt(sum(o.score for o in outcomes)),
@@ -150,9 +177,7 @@ def render_html(report, lang="en"):
     if report.notes:
         parts.append('<section class="notes"><h2>%s</h2><ul>%s</ul></section>' % (
             esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % _inline(c.note(n)) for n in report.notes)))
-    parts.append("<footer>%s</footer>" % esc(c.phrase(
-        "generated", seconds="%.1f" % report.seconds, version=__version__,
-        isolation="+".join(report.isolation.get("layers", [])) or "-")))
+    parts.append("<footer>%s</footer>" % esc(footer(report, c)))
     parts.append("<script>%s</script>" % SCRIPT)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

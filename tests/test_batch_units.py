@@ -14,7 +14,7 @@ import pytest
 from grader.batch.inputs import (CANVAS, InputError, assign_slugs, canvas_file_name, discover,
                                  read_gradescope_metadata, stage_all, Entry)
 from grader.batch.run import BatchError, merge, parse_shard, shard_of
-from grader.reports import gradebook, junit, student, summary
+from grader.reports import gradebook, junit, summary
 from helpers import ROOT
 
 GRADESCOPE_METADATA = """submission_1001:
@@ -164,14 +164,27 @@ def test_group_submissions_give_every_member_a_row():
     assert [(row["student"], row["total"]) for row in table] == [("200", 2), ("201", 2)]
 
 
-def test_student_reports_escape_what_the_submission_controls():
-    r = record("s1", 0, output="<script>alert(1)</script>\n```\nTraceback | x")
-    page = student.to_html(r)
-    assert "<script>alert" not in page and "&lt;script&gt;" in page
-    md = student.to_markdown(r)
-    assert "````text" in md and "\\<script\\>" in md
-    crashed = student.to_html(record("s2", 0, status="error"))
-    assert "Not graded (error)" in crashed
+def test_student_reports_escape_what_the_submission_controls(tmp_path):
+    """The batch's per-student pages are `dlgrader grade`'s feedback (grader.feedback), headed with the id."""
+    from grader.batch.store import Outdir
+    from grader.report import Report
+    from grader.spec import Outcome, get
+    check = next(c for c in get("knn").checks if c.visibility == "visible")
+    hostile = "wrong values\n<script>alert(1)</script>\n```\nTraceback | x"
+    report = Report("s1", [Outcome(check, "knn", 0.0, "failed", hostile, category="wrong values")])
+    store = Outdir(str(tmp_path))
+    store.write_result(record("s1", 0, name="<b>Bob</b>"), report, "en")
+    page = (tmp_path / "reports" / "s1.html").read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "&lt;b&gt;Bob" in page
+    assert "Feedback for s1" in page
+    md = (tmp_path / "reports" / "s1.md").read_text()
+    fence = md.index("````text\n")          # longer than the ``` inside: the student's text cannot close it
+    assert md.index("<script>") > fence and md.count("<script>") == 1 and md.index("\n````\n", fence) > 0
+    assert "Feedback for s1" in md
+    store.write_result(record("s2", 0, status="error"), None, "fa")
+    crashed = (tmp_path / "reports" / "s2.html").read_text()
+    assert "نمره‌گذاری نشد (error): it crashed" in crashed and 'dir="rtl"' in crashed
+    assert "0 از 2" in crashed and (tmp_path / "results" / "s2.json").exists()
 
 
 def test_junit_is_valid_xml_even_with_control_characters():

@@ -42,8 +42,8 @@ def main(argv=None):
     send({"ready": True, "pid": os.getpid(), "slot": slot})
     for line in sys.stdin:
         job = json.loads(line)
-        record = grade_job(job, names, course, isolation, slot, setup.get("max_scores", {}))
-        store.write_result(record)
+        record, report = grade_job(job, names, course, isolation, slot, setup.get("max_scores", {}))
+        store.write_result(record, report, setup.get("lang", "en"))
         send({"slug": job["slug"], "status": record["status"], "score": record["score"],
               "max_score": record["max_score"], "seconds": record["seconds"]})
     return 0
@@ -59,8 +59,8 @@ def grade_job(job, names, course, isolation, slot, max_scores):
         message = "internal grader error (%s: %s)\n%s" % (type(exc).__name__, exc, traceback.format_exc(limit=6))
         record = error_record(job, message, "error", max_scores)
         record["seconds"] = round(time.monotonic() - t0, 3)
-        return record
-    return make_record(job, report, names)
+        return record, None
+    return make_record(job, report, names), report
 
 
 def _stop(signum, frame):

@@ -98,7 +98,7 @@ def default_timeout(course, names):
 
 def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None, id_pattern=None, course_path=None,
               force=False, retry_errors=False, timeout=None, progress=None, command=None, isolation="auto",
-              require=None):
+              require=None, lang="en"):
     started = time.monotonic()
     from ..isolation import IsolationError, probe, require as require_level
     try:
@@ -150,13 +150,13 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     todo = [e for e in entries if e.slug not in on_disk or on_disk[e.slug] in redo]
     outcome = Outcome(students=len(entries), already=len(entries) - len(todo))
     setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names),
-             "isolation": isolation}
+             "isolation": isolation, "lang": lang}
     limit = timeout or default_timeout(course, names)
 
     def done(job, message, why, status):
         if why is not None:
             record = error_record(job, why, status, max_scores(names))
-            store.write_result(record)
+            store.write_result(record, lang=lang)
             message = {"slug": job["slug"], "status": status, "score": 0.0, "max_score": record["max_score"]}
             outcome.problems.append((job["student"], status, why))
         outcome.graded_now += 1

@@ -59,11 +59,20 @@ class Outdir:
         with open(self.result_path(slug), encoding="utf-8") as f:
             return json.load(f)
 
-    def write_result(self, record):
-        """The reports first, the result last: a result on disk always has its reports."""
-        from ..reports import student
-        atomic_write(os.path.join(self.reports, record["slug"] + ".md"), student.to_markdown(record))
-        atomic_write(os.path.join(self.reports, record["slug"] + ".html"), student.to_html(record))
+    def write_result(self, record, report=None, lang="en"):
+        """The reports first, the result last: a result on disk always has its reports. The reports are the
+        student's feedback as `dlgrader grade` renders it (grader.feedback, in `lang`), headed with their id;
+        a submission that could not be graded (`report` None) gets a page that says why."""
+        from ..feedback import render_html, render_markdown
+        head = {"who": record["student"] + (" (%s)" % record["name"] if record.get("name") else "")}
+        if report is None:
+            from ..report import Report
+            reason = (record.get("error") or "").strip()
+            head.update(total=(record["score"], record["max_score"]),
+                        not_graded=(record["status"], reason.splitlines()[0] if reason else "?"))
+            report = Report(", ".join(record.get("source", [])), [], notes=[reason] if "\n" in reason else [])
+        atomic_write(os.path.join(self.reports, record["slug"] + ".md"), render_markdown(report, lang, **head))
+        atomic_write(os.path.join(self.reports, record["slug"] + ".html"), render_html(report, lang, **head))
         atomic_write(self.result_path(record["slug"]), json.dumps(record, indent=1, ensure_ascii=False) + "\n")
 
     def clear(self):

@@ -9,7 +9,22 @@ import re
 import statistics
 from collections import Counter
 
-from .student import page
+STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;
+text-align:left;vertical-align:top}th{background:#f6f6f6}.passed{color:#176c2b}.failed{color:#a11}.error{color:#a60}
+pre{background:#f6f6f6;padding:.6rem;overflow:auto;white-space:pre-wrap}code{font-size:90%}
+.bar{background:#eee;height:.6rem;width:10rem;display:inline-block}.fill{background:#2a7;height:100%}
+.warn{background:#fff4e5;border-left:4px solid #e90;padding:.5rem 1rem}footer{color:#666;font-size:85%;margin-top:2rem}
+"""
+
+
+def page(title, body):
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>%s</title><style>%s</style></head><body>\n%s\n</body></html>\n" % (html.escape(title), STYLE, body))
+
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
 TIMED_OUT = ("no answer within", "time budget for this submission")
