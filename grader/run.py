@@ -3,6 +3,7 @@
 Nothing here raises for anything a submission does: a broken submission is graded 0 with a message.
 """
 import contextlib
+import importlib
 import os
 import re
 import shutil
@@ -51,9 +52,10 @@ def _defines(submission, assignment, every):
     return False
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None):
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
-    `student_id` picks the student's variant of written answers (when the course enables variants)."""
+    `student_id` picks the student's variant of written answers (when the course enables variants).
+    `checks` (names) grades only those checks and the ones they require."""
     if course is None:
         from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
@@ -72,6 +74,8 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             submission, notes = None, ["the submission could not be read: %s" % exc]
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
             for assignment in select(submission, names):
+                if checks is not None:
+                    assignment = assignment.subset(checks)
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
                                              slot, student_id)
     finally:
@@ -107,11 +111,17 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
     workdir = os.path.join(top, "work-" + assignment.name)
     os.makedirs(workdir)
     limits = assignment_limits(assignment, course.limits)
-    sandbox = Sandbox(submission.root, workdir, limits, **isolation.sandbox_args(submission.root, workdir, slot))
+    sandbox = Sandbox(submission.root, workdir, limits, preload=assignment.preload,
+                      **isolation.sandbox_args(submission.root, workdir, slot))
     try:
         sandbox.launch()          # the worker starts while the reference loads; the first check waits for it
     except OSError:
         pass                      # the first check retries the start and reports what went wrong
+    for name in assignment.preload:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass                  # the checks that need it say so
     reference = reference_runner(assignment, course, notes)
     ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
     outcomes, passed, skipped = [], set(), set()

@@ -57,6 +57,8 @@ class Assignment:
     call_timeout: float | None = None  # at least this many seconds per plan (e.g. importing torch: ~1.5 s)
     budget: float | None = None    # at least this many seconds of student code in all
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
+    preload: tuple = ()            # libraries both sides need (torch): the worker imports them as it starts,
+                                   # the parent meanwhile, so the two imports overlap instead of adding up
 
     def setting_values(self, course, **overrides):
         """{setting name: value}: the defaults, then the course file's [settings.<name>], then `overrides`."""
@@ -80,6 +82,17 @@ class Assignment:
     @property
     def max_score(self):
         return sum(c.points for c in self.checks)
+
+    def subset(self, names):
+        """This assignment with only the named checks and, transitively, the checks they require (in order)."""
+        import dataclasses
+        wanted, todo = set(), [n for n in names if any(c.name == n for c in self.checks)]
+        while todo:
+            name = todo.pop()
+            if name not in wanted:
+                wanted.add(name)
+                todo += list(self.check(name).requires)
+        return dataclasses.replace(self, checks=[c for c in self.checks if c.name in wanted])
 
     def check(self, name):
         return next(c for c in self.checks if c.name == name)
