@@ -1,6 +1,7 @@
 """Throughput of `dlgrader batch` on a generated class: submissions per minute at -j 1 and -j 2.
 
     python -m benchmarks.batch_throughput [-n 200] [--runs 3] [-j 1 -j 2] [-a NAME]... [--keep DIR]
+    python -m benchmarks.batch_throughput --whole-course [-n 8] [--runs 2]
 
 The class is tests/batch_cases.py's cycle of 24 kinds (correct in five forms, six one-line mutants, infinite
 loops, os._exit in calls and at import, syntax errors, Python 2, a broken .zip, empty ones, the stub), graded
@@ -11,6 +12,9 @@ run, the machine and its load average, and the machine's capacity for two proces
 (two busy loops against one: 2.0 on an idle 2-core machine; other work on a shared machine lowers it, and
 the -j 2 speed-up cannot exceed it). CPU time is not reported: under L1/L2 the sandboxed workers run under
 bubblewrap as another user, and their CPU time does not reach this process's rusage.
+
+--whole-course: every submission holds every assignment, graded for all eleven: the cycle of COURSE_KINDS
+(the reference, the stubs, the reference for the first half of the course and the stubs for the rest).
 """
 import argparse
 import os
@@ -28,6 +32,21 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from batch_cases import make_class  # noqa: E402
 
 COURSE = 'secret = "benchmark"\n[limits]\ncall_timeout = 3.0\nbudget = 10.0\n'
+COURSE_KINDS = ("reference", "stubs", "half", "reference")
+
+
+def make_course_class(dest, n):
+    """n students, each a folder of every assignment (see COURSE_KINDS)."""
+    from grader import spec
+    names = [a.name for a in spec.assignments()]
+    skip = shutil.ignore_patterns("__pycache__")
+    for i in range(n):
+        kind, student = COURSE_KINDS[i % len(COURSE_KINDS)], os.path.join(dest, "s%03d" % i)
+        os.makedirs(student)
+        for k, name in enumerate(names):
+            done = kind == "reference" or (kind == "half" and k < len(names) // 2)
+            shutil.copytree(os.path.join(ROOT, "reference" if done else "assignments", name),
+                            os.path.join(student, name), ignore=skip)
 
 
 def machine():
@@ -71,11 +90,11 @@ def capacity(seconds=3.0):
     return round(spin(2) / one, 2)
 
 
-def measure(n, runs, jobs, names, keep=None):
+def measure(n, runs, jobs, names, keep=None, whole_course=False):
     """{j: {"walls", "cpus", ...}} for a class of n, `runs` interleaved rounds over the -j settings."""
     top = tempfile.mkdtemp(prefix="dlgrader-bench-")
     try:
-        make_class(os.path.join(top, "in"), n)
+        (make_course_class if whole_course else make_class)(os.path.join(top, "in"), n)
         course = os.path.join(top, "course.toml")
         with open(course, "w") as f:
             f.write(COURSE)
@@ -101,14 +120,16 @@ def measure(n, runs, jobs, names, keep=None):
     return out
 
 
-def table(n, names, figures):
+def table(n, names, figures, whole_course=False):
     jobs = [j for j in figures if j != "capacity"]
     loads = [x for j in jobs for pair in figures[j]["loads"] for x in pair]
-    lines = ["Class of %d generated submissions (%s), course limits call_timeout 3 s, budget 10 s; "
-             "`python -m benchmarks.batch_throughput`. Machine capacity for two processes (two busy loops "
+    what = ("every assignment of the course in each submission, cycling through %s; "
+            "`python -m benchmarks.batch_throughput --whole-course`" % ", ".join(COURSE_KINDS) if whole_course else
+            "%s, course limits call_timeout 3 s, budget 10 s; `python -m benchmarks.batch_throughput`"
+            % ("+".join(names) or "the assignments the class defines: knn, linear_classifiers"))
+    lines = ["Class of %d generated submissions (%s). Machine capacity for two processes (two busy loops "
              "against one, measured before each round): %s; 1-minute load average %.1f–%.1f."
-             % (n, "+".join(names) or "the assignments the class defines: knn, linear_classifiers",
-                ", ".join("%.2f×" % c for c in figures["capacity"]), min(loads), max(loads)), "",
+             % (n, what, ", ".join("%.2f×" % c for c in figures["capacity"]), min(loads), max(loads)), "",
              "| -j | submissions/min | vs -j 1 | median | min | max | runs |", "|---|---|---|---|---|---|---|"]
     for j in jobs:
         f = figures[j]
@@ -118,13 +139,20 @@ def table(n, names, figures):
 
 
 def run(runs=3, quick=False):
-    """For `python -m benchmarks`: 200 submissions, every assignment, at most 3 rounds (each round is about
-    7 minutes on 2 cores); quick: 6 submissions, kNN only, one round (checks the harness, means nothing)."""
+    """For `python -m benchmarks`: the class of 200 (kNN and linear classifiers), at most 3 rounds (each round
+    is about 6 minutes on 2 cores), then 8 whole-course submissions, at most 2 rounds (about 4 minutes each);
+    quick: 6 submissions, kNN only, one round (checks the harness, means nothing)."""
     n, names, runs = (6, ["knn"], 1) if quick else (200, [], max(1, min(runs, 3)))
     figures = measure(n, runs, [1, 2], names)
-    return {"n": n, "assignments": names or "detected", "limits": {"call_timeout": 3.0, "budget": 10.0},
-            "machine": machine(), "capacity": figures["capacity"],
-            "jobs": {str(j): f for j, f in figures.items() if j != "capacity"}, "table": table(n, names, figures)}
+    out = {"n": n, "assignments": names or "detected", "limits": {"call_timeout": 3.0, "budget": 10.0},
+           "machine": machine(), "capacity": figures["capacity"],
+           "jobs": {str(j): f for j, f in figures.items() if j != "capacity"}, "table": table(n, names, figures)}
+    if not quick:
+        course = measure(8, min(runs, 2), [1, 2], [], whole_course=True)
+        out["whole_course"] = {"n": 8, "capacity": course["capacity"],
+                               "jobs": {str(j): f for j, f in course.items() if j != "capacity"}}
+        out["table"] += "\n\n" + table(8, [], course, whole_course=True)
+    return out
 
 
 def main():
@@ -134,9 +162,10 @@ def main():
     p.add_argument("-j", "--jobs", type=int, action="append", help="repeatable; default 1 and 2")
     p.add_argument("-a", "--assignment", action="append", default=[])
     p.add_argument("--keep", help="copy the last run's OUTDIR here")
+    p.add_argument("--whole-course", action="store_true", help="each submission holds every assignment")
     args = p.parse_args()
     jobs = args.jobs or [1, 2]
-    figures = measure(args.n, args.runs, jobs, args.assignment, args.keep)
+    figures = measure(args.n, args.runs, jobs, args.assignment, args.keep, args.whole_course)
     print("batch of %d submissions (%s) on %s" % (args.n, "+".join(args.assignment) or "knn+linear_classifiers, detected", machine()))
     for j in jobs:
         f = figures[j]
@@ -145,7 +174,7 @@ def main():
                  f["loads"]))
     print("  capacity for two processes before each round: %s" % figures["capacity"])
     print()
-    print(table(args.n, args.assignment, figures))
+    print(table(args.n, args.assignment, figures, args.whole_course))
 
 
 if __name__ == "__main__":
