@@ -21,7 +21,6 @@ A peer whose install or set-up fails gets {"error": "..."} saying what failed; n
 `--quick` installs and measures nothing.
 """
 import argparse
-import ast
 import importlib.util
 import json
 import os
@@ -30,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 
 from benchmarks.timing import ROOT, figure, load
 
@@ -330,8 +328,9 @@ def ensure_venv(package, version, extra, log):
         print("  %s" % " ".join(cmd), file=sys.stderr, flush=True)
         done = subprocess.run(cmd, capture_output=True, text=True, env=clean_env())
         if done.returncode:
-            tail = "\n".join(line for line in (done.stderr or done.stdout).splitlines()
-                             if not line.startswith("WARNING: Location"))[-600:]
+            lines = [line for line in (done.stderr or done.stdout).splitlines()
+                     if not line.startswith("WARNING: Location")]
+            tail = "\n".join([line for line in lines if line.startswith("ERROR")] or lines)[-600:]
             raise RuntimeError("`%s` exited with %d: %s" % (" ".join(cmd[2:] if "pip" in cmd else cmd),
                                                            done.returncode, tail))
     with open(marker, "w") as f:
@@ -500,10 +499,14 @@ def dlgrader_class(top):
 
 
 def dlgrader_batch_once(inp, out):
+    """(seconds, [total per student], max score) of one `dlgrader batch -j 1` over the class."""
     cmd = [sys.executable, "-m", "grader.cli", "batch", inp, "-o", out, "--force", "-j", "1", "-a",
            "linear_classifiers"]
     wall, _ = sh(cmd, ROOT, env=dlgrader_env())
-    return wall
+    import csv
+    with open(os.path.join(out, "grades.csv")) as f:
+        rows = list(csv.DictReader(f))
+    return wall, [float(r["total"]) for r in rows], max(float(r["max_score"]) for r in rows)
 
 
 # ---------------------------------------------------------------- the measurement
@@ -558,8 +561,11 @@ def run(runs=5, quick=False, keep=None):
             except Exception as e:   # noqa: BLE001
                 out["errors"]["dlgrader_grade_" + iso] = str(e)
         inp = dlgrader_class(top)
-        items["dlgrader_batch"] = lambda: dlgrader_batch_once(inp, os.path.join(top, "dlgrader-out")) / BATCH
-        details["dlgrader_batch"] = {"per_submission": True, "submissions": BATCH,
+        bout = os.path.join(top, "dlgrader-out")
+        _, scores, max_score = dlgrader_batch_once(inp, bout)
+        items["dlgrader_batch"] = lambda: dlgrader_batch_once(inp, bout)[0] / BATCH
+        details["dlgrader_batch"] = {"per_submission": True, "submissions": BATCH, "scores": scores,
+                                     "max_score": max_score, "tests": out["tests"]["dlgrader"],
                                      "command": "dlgrader batch CLASS -o OUT --force -j 1 -a linear_classifiers"}
 
         # Otter-Grader

@@ -134,3 +134,19 @@ def test_render_tables_without_peers_key():
                          "versions": {k: "x" for k in ("numpy", "torch", "hypothesis", "sympy", "dlgrader_commit")}},
          "runs": 1, "load_start": [0, 0, 0], "load_end": [0, 0, 0], "batch": {"not_done": "n"}}
     assert "no peers section" in render_tables(r)
+
+
+def test_render_keeps_the_subsections_of_sections_not_run():
+    from benchmarks.readme import BEGIN, END, render
+    old = "\n".join(["# B", "", BEGIN, "", "### Batch throughput", "", "hand-measured batch table", "",
+                     "### Peers (Otter-Grader, nbgrader)", "", "old peers text", "", END, "tail"])
+    r = {"environment": {"machine": "m", "platform": "p", "cores": 2, "date": "now",
+                         "versions": {k: "x" for k in ("numpy", "torch", "hypothesis", "sympy", "dlgrader_commit")}},
+         "runs": 5, "load_start": [0, 0, 0], "load_end": [0, 0, 0], "batch": {"not_done": "stale"},
+         "peers": {"not_done": "new peers text"},
+         "provenance": {"batch": {"date": "earlier", "commit": "abc"}, "peers": {"date": "now", "commit": "x"}}}
+    text = render(old, r, keep=["batch"])
+    assert "hand-measured batch table" in text and "stale" not in text
+    assert "new peers text" in text and "old peers text" not in text
+    assert "batch from the run of earlier at dlgrader abc" in text
+    assert text.endswith("tail") and text.count(BEGIN) == 1
