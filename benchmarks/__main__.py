@@ -3,9 +3,9 @@
     python -m benchmarks [--runs 5] [--quick] [--only SECTION]... [--out PATH] [--no-readme]
 
 Sections, in order: startup, latency, conv_speed, gradcheck, batch (benchmarks/batch_throughput.py, when
-present: its `run(runs, quick)` is called). `--quick` (1 run, smallest items, README untouched unless
---readme) is for the test of the harness; its figures mean nothing.
-Peers (Otter-Grader, nbgrader) are not measured yet: see the README.
+present: its `run(runs, quick)` is called), peers (benchmarks/peers.py: Otter-Grader and nbgrader beside
+dlgrader on linear_classifiers, in venvs cached under ~/.cache/dlgrader-bench). `--quick` (1 run, smallest
+items, README untouched unless --readme, peers skipped) is for the test of the harness; its figures mean nothing.
 """
 import argparse
 import importlib
@@ -15,12 +15,12 @@ import subprocess
 import sys
 import tempfile
 
-from benchmarks import gradcheck_cost, latency, startup, timing
+from benchmarks import gradcheck_cost, latency, peers, startup, timing
 from benchmarks.readme import render
 from benchmarks.timing import ROOT, environment, load, measure
 
 HERE = os.path.join(ROOT, "benchmarks")
-SECTIONS = ("startup", "latency", "conv_speed", "gradcheck", "batch")
+SECTIONS = ("startup", "latency", "conv_speed", "gradcheck", "batch", "peers")
 
 
 def conv_speed(runs, quick):
@@ -70,7 +70,15 @@ def batch(runs, quick):
 
 
 RUNNERS = {"startup": lambda r, q: startup.run(r, q), "latency": lambda r, q: latency.run(r, q),
-           "conv_speed": conv_speed, "gradcheck": gradcheck, "batch": batch}
+           "conv_speed": conv_speed, "gradcheck": gradcheck, "batch": batch,
+           "peers": lambda r, q: peers.run(r, q)}
+
+
+def provenance(results):
+    """Which run a section's figures come from (a run with --only keeps the other sections' figures)."""
+    env = results.get("environment", {})
+    return {"date": env.get("date"), "commit": env.get("versions", {}).get("dlgrader_commit"),
+            "runs": results.get("runs")}
 
 
 def main(argv=None):
@@ -87,12 +95,17 @@ def main(argv=None):
     timing.WARM = not args.quick
     results = {"environment": environment(), "quick": args.quick, "runs": runs, "load_start": load(),
                "peers": {"not_done": "Otter-Grader and nbgrader were not installed or measured in this run"}}
+    kept = []
     if args.only and os.path.exists(args.out) and not args.quick:   # keep the other sections' figures
         old = json.load(open(args.out))
-        results.update({k: v for k, v in old.items() if k in SECTIONS and k not in args.only})
+        kept = [k for k in SECTIONS if k in old and k not in args.only]
+        results.update({k: old[k] for k in kept})
+        results["provenance"] = {k: (old.get("provenance") or {}).get(k) or provenance(old) for k in kept}
+    results.setdefault("provenance", {})
     for name in args.only or SECTIONS:
         print("%s ..." % name, file=sys.stderr, flush=True)
         results[name] = RUNNERS[name](runs, args.quick)
+        results["provenance"][name] = provenance(results)
     results["load_end"] = load()
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
@@ -100,7 +113,7 @@ def main(argv=None):
     if readme and not args.no_readme:
         text = open(readme).read()
         with open(readme, "w") as f:
-            f.write(render(text, results))
+            f.write(render(text, results, keep=kept))
     print("wrote %s%s" % (args.out, " and " + readme if readme and not args.no_readme else ""), file=sys.stderr)
 
 

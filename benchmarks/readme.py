@@ -105,6 +105,15 @@ def render_tables(r):
              "**The machine has %d cores shared with other jobs: a figure taken with a load average above the "
              "core count is an upper bound** (the column `load` gives the 1-minute load before → after it)."
              % env["cores"], ""]
+    prov = r.get("provenance") or {}
+    earlier = {}
+    for k, pv in prov.items():
+        if pv and (pv.get("date"), pv.get("commit")) != (env["date"], v["dlgrader_commit"]):
+            earlier.setdefault((pv.get("date"), pv.get("commit")), []).append(k)
+    if earlier:
+        lines += ["Not every table is from this run (`--only`): " + "; ".join(
+            "%s from the run of %s at dlgrader %s" % (", ".join(ks), d, c) for (d, c), ks in sorted(earlier.items()))
+            + ". The line above describes the latest run.", ""]
     for key, table in (("startup", startup_table), ("latency", latency_table), ("conv_speed", conv_table),
                        ("gradcheck", gradcheck_table)):
         if key in r:
@@ -117,15 +126,96 @@ def render_tables(r):
         lines += [b["table"], ""]
     else:
         lines += ["See `results.json` → `batch`.", ""]
-    lines += ["### Peers (Otter-Grader, nbgrader)", "",
-              "Not measured: %s. No peer figure appears in these tables; the issue's quoted peer figures were "
-              "measured elsewhere and are not ours to claim." % r["peers"]["not_done"], "", END]
+    lines += peers_table(r.get("peers") or {"not_done": "no peers section in results.json"}) + ["", END]
     return "\n".join(lines)
 
 
-def render(text, results):
+PEER_ROWS = (
+    ("dlgrader_grade_auto", "dlgrader `grade`, 1 submission, strongest isolation here", "dlgrader"),
+    ("dlgrader_grade_l0", "dlgrader `grade`, 1 submission, `--isolation l0`", "dlgrader"),
+    ("otter_run", "Otter `otter run` (no container), 1 submission", "otter"),
+    ("otter_api", "Otter `otter.api.grade_submission` in a loop, per call", "otter"),
+    ("nbgrader_autograde_1", "nbgrader `autograde`, course of 1 submission", "nbgrader"),
+    ("dlgrader_batch", "dlgrader `batch -j 1`, 10 submissions, strongest isolation, per submission", "dlgrader"),
+    ("nbgrader_autograde_batch", "nbgrader `autograde`, 10 submissions, per submission", "nbgrader"),
+)
+RATIO_NAMES = {"dlgrader_grade_auto": "dlgrader grade (strongest isolation)", "dlgrader_grade_l0": "dlgrader grade (L0)",
+               "dlgrader_batch": "dlgrader batch -j 1", "otter_run": "otter run", "otter_api": "Otter API loop",
+               "nbgrader_autograde_1": "nbgrader autograde (1)", "nbgrader_autograde_batch": "nbgrader autograde (10)"}
+
+
+def peers_table(p):
+    """The peers section: a table of the figures (peers and dlgrader from the same run), the ratios, and
+    what failed; or the reason nothing was measured."""
+    lines = ["### Peers (Otter-Grader, nbgrader) on `linear_classifiers`", ""]
+    if "not_done" in p:
+        return lines + ["Not measured in this run: %s. No peer figure appears in these tables; the issue's quoted "
+                        "peer figures were measured elsewhere and are not ours to claim." % p["not_done"]]
+    versions = "; ".join("%s: %s" % (name, ", ".join("%s %s" % kv for kv in v.items()))
+                         for name, v in sorted(p.get("peers", {}).items()))
+    t = p.get("tests", {})
+    lines += ["`python -m benchmarks --only peers` (`benchmarks/peers.py`): the reference as the submission; each "
+              "peer's tests are the %s checks of dlgrader's suite rewritten one for one (%s points, %s hidden), "
+              "expected values computed from the reference. Peer venvs: %s. Rounds interleaved, one untimed "
+              "warm-up round first; the Otter API row is one process calling it %d + 1 times (first call "
+              "untimed). Per-submission rows divide a %d-submission run's wall time by %d."
+              % (t.get("peers"), t.get("points"), t.get("hidden"), versions or "none installed", p.get("runs", 0),
+                 p.get("batch_size", 10), p.get("batch_size", 10)), "",
+              row("what", "tests", "score", "median", "min", "max", "runs", "load"), row(*["---"] * 8)]
+    figs = p.get("figures", {})
+    for key, label, who in PEER_ROWS:
+        fig = figs.get(key)
+        if fig is None:
+            continue
+        if key.startswith("dlgrader_grade") and fig.get("isolation"):
+            label += " (%s)" % fig["isolation"]
+        tests = fig.get("tests", t.get("dlgrader") if who == "dlgrader" else t.get("peers", ""))
+        if "scores" in fig:   # a batch: every submission's score
+            score = "%s / %g" % ("all " + "%g" % fig["scores"][0] if len(set(fig["scores"])) == 1
+                                 else ", ".join("%g" % x for x in fig["scores"]), fig["max_score"])
+        elif "score" in fig:
+            score = "%g / %g" % (fig["score"], fig["max_score"])
+        else:
+            score = ""
+        lines.append(row(label, tests if tests is not None else "", score, *timing_cells(fig)))
+    ratios = p.get("ratios", {})
+    if ratios:
+        lines += ["", "Peer median / dlgrader median, both from this run (above 1: dlgrader takes less time): " +
+                  "; ".join("%s / %s = %.2f" % (RATIO_NAMES.get(k.split("/")[0], k.split("/")[0]),
+                                                RATIO_NAMES.get(k.split("/")[1], k.split("/")[1]), v)
+                            for k, v in ratios.items()) + "."]
+    for key, err in sorted(p.get("errors", {}).items()):
+        lines += ["", "**Failed: %s** — %s" % (key, err.replace("\n", " ")[:400])]
+    return lines
+
+
+HEADINGS = {"startup": "### Start-up", "latency": "### Per-submission latency", "conv_speed": "### Reference speed",
+            "gradcheck": "### Gradient check", "batch": "### Batch throughput", "peers": "### Peers"}
+
+
+def subsections(block):
+    """{section: its text, heading to the line before the next heading} of a generated block."""
+    out, current = {}, None
+    for line in block.split("\n"):
+        if line.startswith("### ") or line == END:
+            current = next((k for k, h in HEADINGS.items() if line.startswith(h)), None)
+            if current:
+                out[current] = []
+        if current and line != END:
+            out[current].append(line)
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def render(text, results, keep=()):
+    """The README with its generated block replaced. `keep`: sections not measured in this run (--only),
+    whose subsections are carried over from the old block as they were (hand notes included)."""
     block = render_tables(results)
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
+        old = subsections(rest.split(END, 1)[0])
+        new = subsections(block)
+        for k in keep:
+            if k in old and k in new:
+                block = block.replace(new[k], old[k], 1)
         return head + block + rest.split(END, 1)[1]
     return text.rstrip("\n") + "\n\n" + block + "\n"

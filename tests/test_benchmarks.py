@@ -21,8 +21,10 @@ def test_quick_run_writes_results_and_tables(tmp_path):
     assert lc["checks"] > 0 and lc["score"] == lc["max_score"]
     assert r["conv_speed"]["reference"]["forward"]["gflops_median"] > 0
     assert r["gradcheck"]["methods"]["dlgrader"]["passed"]
+    assert "not_done" in r["peers"]   # --quick installs nothing
     text = readme.read_text()
     assert "hand-written" in text and BEGIN in text and END in text
+    assert "### Peers" in text and "skipped in --quick" in text
     again = render(text, r)   # regenerating replaces the block, keeps the rest
     assert again.count(BEGIN) == 1 and again.count("hand-written") == 1
     assert os.path.exists(out)
