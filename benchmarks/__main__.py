@@ -46,7 +46,7 @@ def gradcheck(runs, quick):
                 last["r"] = method(path, "fast")
                 return last["r"][2]
             fig = measure(once, runs)
-            fig.update(passed=last["r"][0], forward_calls=last["r"][1])
+            fig.update(passed=last["r"][0], forward_calls=last["r"][1], error=last["r"][3])
             out["methods"][name] = fig
         if not quick:   # the fast layer's mutant; the naive layer's are in the hand-written table
             mutant = "fast_dw_not_summed"

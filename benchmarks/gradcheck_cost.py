@@ -81,7 +81,8 @@ def submission_copy(top, mutant=None):
 
 
 def dlgrader_check(path, layer):
-    """(passed, forward calls, seconds) of the suite's Gradient check on CASE, graded from `path`."""
+    """(passed, forward calls, seconds, error) of the suite's Gradient check on CASE, graded from `path`; the
+    error is the largest relative error between a directional (or one-hot) numerical derivative and ⟨∇f, d⟩."""
     from grader.checks.cases import Cases
     from grader.course import Course
     from grader.isolation import probe
@@ -98,7 +99,8 @@ def dlgrader_check(path, layer):
         outcome = grade_assignment(assignment, submission, Course(), top, False, probe(), [])[1]
     finally:
         shutil.rmtree(top, ignore_errors=True)
-    return outcome.status == "passed", getattr(check, "forward_calls", 0), outcome.seconds
+    return outcome.status == "passed", getattr(check, "forward_calls", 0), outcome.seconds, \
+        getattr(check, "worst_error", None)
 
 
 def load_layers(path):
@@ -109,7 +111,8 @@ def load_layers(path):
 
 
 def cs231n_check(path, layer):
-    """(passed, forward calls, seconds) of CS231n's elementwise method over x, w and b on CASE."""
+    """(passed, forward calls, seconds, error) of CS231n's elementwise method over x, w and b on CASE; the error
+    is the notebook's: the worst rel_error of dx, dw, db."""
     from grader.suites.conv_pool import make_conv
     layers = load_layers(path)
     forward = getattr(layers, "conv_forward_" + layer)
@@ -129,12 +132,13 @@ def cs231n_check(path, layer):
     dx, dw, db = backward(dout, forward(x, w, b, cp)[1])
     seconds = time.perf_counter() - t0
     worst = max(rel_error(dx_num, dx), rel_error(dw_num, dw), rel_error(db_num, db))
-    return worst <= TOL, calls[0], seconds
+    return worst <= TOL, calls[0], seconds, worst
 
 
 def torch_check(path, layer, fast_mode=False):
-    """(passed, forward calls, seconds) of torch.autograd.gradcheck on CASE, through a torch.autograd.Function
-    whose forward and backward are the submission's (x, w, b all checked; atol 1e-5, rtol 1e-3, eps 1e-6)."""
+    """(passed, forward calls, seconds, None) of torch.autograd.gradcheck on CASE, through a
+    torch.autograd.Function whose forward and backward are the submission's (x, w, b all checked; atol 1e-5,
+    rtol 1e-3, eps 1e-6). gradcheck answers pass or fail at those tolerances: it reports no error figure."""
     import torch
     from grader.suites.conv_pool import make_conv
     layers = load_layers(path)
@@ -160,7 +164,7 @@ def torch_check(path, layer, fast_mode=False):
     inputs = tuple(torch.from_numpy(case[k].copy()).requires_grad_() for k in ("x", "w", "b"))
     t0 = time.perf_counter()
     passed = torch.autograd.gradcheck(Conv.apply, inputs, raise_exception=False, fast_mode=fast_mode)
-    return bool(passed), calls[0], time.perf_counter() - t0
+    return bool(passed), calls[0], time.perf_counter() - t0, None
 
 
 def torch_fast_check(path, layer):

@@ -83,13 +83,19 @@ def gradcheck_table(s):
     c = s["case"]
     lines = ["### Gradient check of `conv_forward_fast` / `conv_backward_fast`", "",
              "Case: N=%d, C=%d, %d×%d output, F=%d filters %d×%d, stride %d, pad %d, float64; the reference as the "
-             "submission. Mutant column: `fast_dw_not_summed` (dw from the first sample only)."
+             "submission. Error: the largest relative error between the numerical and the analytic derivative "
+             "that the method computed on the reference (dlgrader: over its directions and probes; CS231n: the "
+             "worst `rel_error` of dx, dw, db; gradcheck only passes or fails at atol 1e-5, rtol 1e-3). "
+             "Mutant column: `fast_dw_not_summed` (dw from the first sample only)."
              % (c["N"], c["C"], c["H_out"], c["W_out"], c["F"], c["HH"], c["WW"], c["stride"], c["pad"]), "",
-             row("method", "forward calls", "reference passes", "median", "min", "max", "runs", "load", "mutant"),
-             row(*["---"] * 9)]
+             row("method", "forward calls", "error", "reference passes", "median", "min", "max", "runs", "load",
+                 "mutant"),
+             row(*["---"] * 10)]
     mutant = next(iter(s["mutant"].values()), {})
     for name, fig in s["methods"].items():
-        lines.append(row(NAMES.get(name, name), fig["forward_calls"], "yes" if fig["passed"] else "**no**",
+        error = fig.get("error")
+        lines.append(row(NAMES.get(name, name), fig["forward_calls"], "—" if error is None else "%.1e" % error,
+                         "yes" if fig["passed"] else "**no**",
                          *timing_cells(fig), mutant.get(name, "not run")))
     return lines
 

@@ -38,9 +38,9 @@ class Gradient(Check):
     kind: str = "gradient"
 
     def run(self, ctx):
-        self.forward_calls = 0
+        self.forward_calls, self.worst_error = 0, 0.0
         summary = case_check_run(self, ctx, lambda params: self.one(ctx, params))
-        return "%s; %d forward calls" % (summary, self.forward_calls)
+        return "%s; %d forward calls; largest relative error %.1e" % (summary, self.forward_calls, self.worst_error)
 
     def one(self, ctx, params):
         inputs = {k: (v.astype(np.float64) if type(v) is np.ndarray and v.dtype.kind == "f" else v)
@@ -85,6 +85,7 @@ class Gradient(Check):
             numeric = (f_plus - f_minus) / (2 * self.h)
             analytic = float(np.sum(np.asarray(grads[w], float) * d))
             err = abs(numeric - analytic) / max(1e-8, abs(numeric) + abs(analytic))
+            self.worst_error = max(self.worst_error, err)
             if err > self.tol and abs(numeric - analytic) > 1e-9:
                 where = "along %s" % label if label.startswith("a ") else "at %s" % label
                 raise Fail("%s disagrees with the numerical gradient of your own forward %s: yours %.6g, "
