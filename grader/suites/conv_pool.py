@@ -488,9 +488,9 @@ def conv_checks(forward, backward, label, points):
                 description="the same on hidden inputs"),
         Gradient(backward + ".numerical_gradient", 2, (forward, backward),
                  cases=Cases(make_conv, GRADIENT_PUBLIC), forward=conv(forward),
-                 analytic=conv_grads(forward, backward), wrt=("x", "w", "b"), directions=4, probes=3,
+                 analytic=conv_grads(forward, backward), wrt=("x", "w", "b"), directions=3, probes=2,
                  description="dx, dw, db match centred differences of your own %s forward along random "
-                             "directions and at single entries (42 forward calls per case)" % label),
+                             "directions and at single entries (30 forward calls per case)" % label),
         Property(forward + ".raises", 1, (forward,), cases=Cases(make_bad, BAD_PUBLIC, bad_params()),
                  body=layer_raises(forward), examples=4, requires=(forward + ".values",),
                  description="a non-integer output size (or a kernel larger than the padded input) raises "
