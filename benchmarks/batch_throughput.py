@@ -166,7 +166,8 @@ def main():
     args = p.parse_args()
     jobs = args.jobs or [1, 2]
     figures = measure(args.n, args.runs, jobs, args.assignment, args.keep, args.whole_course)
-    print("batch of %d submissions (%s) on %s" % (args.n, "+".join(args.assignment) or "knn+linear_classifiers, detected", machine()))
+    what = "every assignment" if args.whole_course else "+".join(args.assignment) or "knn+linear_classifiers, detected"
+    print("batch of %d submissions (%s) on %s" % (args.n, what, machine()))
     for j in jobs:
         f = figures[j]
         print("  -j %d: median %.1f s = %.1f submissions/min (%.2fx -j %d); runs: %s; load before/after: %s"
