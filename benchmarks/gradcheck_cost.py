@@ -16,6 +16,7 @@ The case is the issue's: N=2, C=3, H=W=16, F=8 filters 3×3, stride 1, pad 1, fl
 With --mutants each method also runs once on conv mutants (one realistic bug each, from tests/test_conv_pool.py).
 """
 import argparse
+import contextlib
 import dataclasses
 import importlib.util
 import os
@@ -85,7 +86,7 @@ def dlgrader_check(path, layer):
     error is the largest relative error between a directional (or one-hot) numerical derivative and ⟨∇f, d⟩."""
     from grader.checks.cases import Cases
     from grader.course import Course
-    from grader.isolation import probe
+    from grader.isolation import claim_slot, probe
     from grader.run import grade_assignment
     from grader.submission import prepare
     from grader.suites.conv_pool import ASSIGNMENT, make_conv
@@ -96,7 +97,9 @@ def dlgrader_check(path, layer):
     top = tempfile.mkdtemp(prefix="gradcheck-")
     try:
         submission = prepare(path, os.path.join(top, "submission"))
-        outcome = grade_assignment(assignment, submission, Course(), top, False, probe(), [])[1]
+        isolation = probe()
+        with claim_slot() if isolation.uid_switch else contextlib.nullcontext(0) as slot:   # like every grading
+            outcome = grade_assignment(assignment, submission, Course(), top, False, isolation, [], slot)[1]
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return outcome.status == "passed", getattr(check, "forward_calls", 0), outcome.seconds, \
