@@ -7,13 +7,12 @@
 - the whole course: reference/ graded for every assignment at the strongest layer (auto).
 Each figure carries the number of checks graded and the score, read from one extra `--format json` run.
 """
-import argparse
 import json
 import os
 import sys
 import tempfile
 
-from benchmarks.timing import ROOT, command, figure, load, measure
+from benchmarks.timing import ROOT, command, figure, load, measure, run_alone
 
 PY = sys.executable
 
@@ -86,13 +85,5 @@ def one_submission_l0(runs):
     return fig
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--quick", action="store_true")
-    args = p.parse_args()
-    print(json.dumps(run(args.runs, args.quick), indent=1))
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run)

@@ -8,8 +8,6 @@
 - worker start: grader.sandbox.client.Sandbox started on a one-file module, plus the first call into it
   (the module imports numpy only, or torch), at L0 and at every stronger layer that works here.
 """
-import argparse
-import json
 import contextlib
 import os
 import shutil
@@ -17,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.timing import command, load, measure
+from benchmarks.timing import command, load, measure, run_alone
 
 PY = sys.executable
 PROCESSES = {   # name: (command, exit codes that count as success)
@@ -93,13 +91,5 @@ def run(runs=5, quick=False):
     return {"processes": processes(runs), "workers": workers(runs)}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--quick", action="store_true")
-    args = p.parse_args()
-    print(json.dumps(run(args.runs, args.quick), indent=1))
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run)

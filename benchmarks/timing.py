@@ -75,3 +75,14 @@ def environment():
     return {"machine": machine(), "platform": platform.platform(), "cores": os.cpu_count(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "python": sys.executable, "versions": versions()}
+
+
+def run_alone(run):
+    """`python -m benchmarks.<section> [--runs 5] [--quick]`: one section's `run(runs, quick)`, printed as JSON."""
+    import argparse
+    import json
+    p = argparse.ArgumentParser()
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--quick", action="store_true")
+    args = p.parse_args()
+    print(json.dumps(run(args.runs, args.quick), indent=1))
