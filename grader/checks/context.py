@@ -91,6 +91,20 @@ HINTS = {
 }
 
 
+def returned_instead_of_raising(ctx, plan, accepted=("ValueError",)):
+    """Run `plan`, whose last call should raise one of `accepted`. None when it did; the values it returned when
+    it did not (the caller says why that is wrong). A crash or timeout is a Fail, another exception the
+    student's error."""
+    reply = ctx.student.run(plan)
+    if reply.failure:
+        raise Fail(reply.failure, "crashed or timed out", abort=True)
+    if reply.error and reply.error.get("type") in accepted:
+        return None
+    if reply.error:
+        raise student_error(reply.error, plan)
+    return reply.values
+
+
 def student_error(error, plan):
     kind = error.get("type", "Exception")
     step = error.get("step", -1)

@@ -220,7 +220,12 @@ def compare_to_oracle(ctx, student, expected, labels, tol):
         check_value(s, e, label + " (vs torch)", tol)
 
 
-def conv_vs_torch(forward, backward):
+def conv_vs_torch(forward, backward, torch_call="torch.nn.functional.conv2d", hints=None, forward_hints=None):
+    """Forward and backward against the torch oracle (conv2d, with dilation where conv_param has it); `hints`
+    (inputs -> hints) for the gradients, `forward_hints` for the output (both default to conv_hints)."""
+    hints = hints or conv_hints
+    forward_hints = hints if forward_hints is None else forward_hints
+
     def body(ctx, i):
         plan = ctx.plan()
         out = plan.call(forward, i["x"], i["w"], i["b"], i["conv_param"])
@@ -228,9 +233,9 @@ def conv_vs_torch(forward, backward):
         got, grads = ctx.run_student(plan)
         o = oracle()
         expected, cache = o.conv_forward(i["x"], i["w"], i["b"], i["conv_param"])
-        check_value(got, expected, "out (vs torch.nn.functional.conv2d)", 1e-8, conv_hints(i))
+        check_value(got, expected, "out (vs %s)" % torch_call, 1e-8, forward_hints(i) if forward_hints else None)
         check_value(grads, tuple(o.conv_backward(i["dout"], cache)), "(dx, dw, db) (vs torch autograd)", 1e-8,
-                    conv_hints(i))
+                    hints(i))
     return body
 
 

@@ -23,7 +23,7 @@ from ..checks.prop import Property
 from ..checks.static import ForbidCalls, Static
 from ..checks.validate import check_value
 from ..spec import HIDDEN, Assignment
-from .conv_pool import CONV_PUBLIC, conv_params, expect_error, make_conv, oracle, unchanged
+from .conv_pool import CONV_PUBLIC, conv_params, conv_vs_torch, expect_error, make_conv, unchanged
 
 DK, DF, DB = "dilate_kernel", "dilated_conv_forward", "dilated_conv_backward"
 EK, OS, RF = "effective_kernel_size", "dilated_output_size", "receptive_field"
@@ -176,18 +176,6 @@ def equals_conv_with_dilated_kernel(ctx, i):
     check_value(got, plain, "dilated_conv_forward out (vs your conv_forward with dilate_kernel(w, D))", 1e-10)
 
 
-def dilated_vs_torch(ctx, i):
-    plan = ctx.plan()
-    out = plan.call(DF, i["x"], i["w"], i["b"], i["conv_param"])
-    plan.returns(out[0], plan.call(DB, i["dout"], out[1]))
-    got, grads = ctx.run_student(plan)
-    o = oracle()
-    expected, cache = o.conv_forward(i["x"], i["w"], i["b"], i["conv_param"])
-    check_value(got, expected, "out (vs torch.nn.functional.conv2d(..., dilation=D))", 1e-8)
-    check_value(grads, tuple(o.conv_backward(i["dout"], cache)), "(dx, dw, db) (vs torch autograd)", 1e-8,
-                backward_hints(i))
-
-
 def make_bad_dilated(p):
     """A dilated conv whose output size along H is not an integer."""
     rng = np.random.default_rng(p["seed"])
@@ -323,7 +311,7 @@ CHECKS = [
     Property("dilated_conv.equals_conv_with_dilated_kernel", 2, (DF, DK, CF), cases=DILATED, body=
              equals_conv_with_dilated_kernel, examples=4, requires=("conv.values",),
              description="dilated_conv_forward(x, w, ...) equals your conv_forward(x, dilate_kernel(w, D), ...)"),
-    Property("dilated_conv.torch", 2, (DF, DB), cases=DILATED, body=dilated_vs_torch, examples=4,
+    Property("dilated_conv.torch", 2, (DF, DB), cases=DILATED, body=conv_vs_torch(DF, DB, "torch.nn.functional.conv2d(..., dilation=D)", backward_hints, False), examples=4,
              description="out and (dx, dw, db) equal torch.nn.functional.conv2d(..., dilation=D) and autograd"),
     Compare(DB + ".values", 3, (DF, DB), cases=DILATED, build=dilated_grads, labels=("dx", "dw", "db"), tol=1e-8,
             hints=backward_hints, examples=4, description="(dx, dw, db) equal the reference's; dw is for the "

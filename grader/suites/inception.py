@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare
-from ..checks.context import student_error
+from ..checks.context import returned_instead_of_raising
 from ..checks.prop import Property
 from ..checks.validate import Fail, check_value
 from ..spec import HIDDEN, Assignment, Setting
@@ -63,15 +63,11 @@ def rejects_misfit(ctx, inputs):
     H, F, S, P = inputs["H"], inputs["F"], inputs["S"], inputs["P"]
     plan = ctx.plan()
     plan.returns(plan.call(SIZE, H, F, S, P))
-    reply = ctx.student.run(plan)
-    if reply.failure:
-        raise Fail(reply.failure, "crashed or timed out", abort=True)
-    if reply.error and reply.error.get("type") == "ValueError":
+    values = returned_instead_of_raising(ctx, plan)
+    if values is None:
         return
-    if reply.error:
-        raise student_error(reply.error, plan)
     raise Fail("conv_output_size(%d, %d, %d, %d) returned %r: (H + 2P − F) = %d is not divisible by S = %d, so the "
-               "filter does not fit and the function must raise ValueError" % (H, F, S, P, reply.values[0],
+               "filter does not fit and the function must raise ValueError" % (H, F, S, P, values[0],
                                                                                H + 2 * P - F, S),
                "size that does not fit accepted", hint="check (H + 2P − F) % S and raise ValueError")
 
