@@ -130,7 +130,7 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
+    order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "normalization", "optimizers",
              "inception", "densenet", "resnet", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
