@@ -103,3 +103,12 @@ def test_since_declares_every_function_and_the_2018_additions():
     assert set(suite.SINCE) == set(suite.ASSIGNMENT.symbols)
     assert {s for s, year in suite.SINCE.items() if year > 2017} == {suite.LN_F, suite.LN_B, suite.GN_F, suite.GN_B}
     assert len(checks_of_year(2017)) < len(checks_of_year(2018)) == len(suite.ASSIGNMENT.checks)
+
+
+def test_dlgrader_list_shows_every_normalization_function_in_course_order(capsys):
+    from grader.cli import main
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("\ndropout —") < out.index("\nnormalization —") < out.index("\noptimizers —")
+    for symbol in suite.SINCE:
+        assert "  %s." % symbol in out, symbol

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+from benchmarks.gradcheck_cost import eval_numerical_gradient_array as numerical
 from grader.suites import normalization as suite
 from reference.normalization import layers, mistakes, oracle
 from helpers import rel_error
@@ -20,20 +21,6 @@ def call(layer, i, **over):
     v = dict(i, **over)
     extra = (v["G"],) if layer is suite.GROUPNORM else ()
     return getattr(layers, layer.forward)(v["x"], v["gamma"], v["beta"], *extra, v["param"])
-
-
-def numerical(f, x, dout, h=1e-5):
-    """CS231n's eval_numerical_gradient_array: sum((f(x + h) - f(x - h)) * dout) / 2h at every index."""
-    grad = np.zeros_like(x)
-    for ix in np.ndindex(*x.shape):
-        old = x[ix]
-        x[ix] = old + h
-        plus = f(x).copy()
-        x[ix] = old - h
-        minus = f(x).copy()
-        x[ix] = old
-        grad[ix] = np.sum((plus - minus) * dout) / (2 * h)
-    return grad
 
 
 @pytest.mark.parametrize("layer", suite.LAYERS, ids=lambda l: l.name)
