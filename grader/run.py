@@ -153,10 +153,9 @@ def numpy_1(assignment, submission, course, notes):
     used = numpy_1_uses(submission.files)
     if not used or not spec.course_profile(course)["numpy_compat"]:
         return []
-    note = "your code uses NumPy names that NumPy 2 removed (%s): graded with their NumPy 1 meaning, as in %s" % (
-        ", ".join("np.%s at %s" % kv for kv in sorted(used.items())), course.profile)
-    if note not in notes:
-        notes.append(note)
+    if not any(n.startswith("your code uses NumPy names") for n in notes):
+        notes.append("your code uses NumPy names that NumPy 2 removed (%s): graded with their NumPy 1 meaning, as "
+                     "in %s" % (", ".join("np.%s at %s" % kv for kv in sorted(used.items())), course.profile))
     return sorted(used)
 
 

@@ -122,9 +122,10 @@ SPEED = {"N": 4000, "D": 10, "C": 5}
 
 
 def speed_check(family, naive, vectorized):
-    """Many examples of few features: any loop over the examples costs more than the whole vectorized loss.
-    The baseline is the slower of the student's naive version and one np.dot per example (the least a loop
-    over the examples does), so a naive version that is itself partly vectorized costs nothing."""
+    """Many examples of few features: any loop over the examples costs more than the whole vectorized loss. The
+    baseline is one np.dot per example (the least a loop over the examples does), not the student's naive
+    version, so a naive version that is itself partly vectorized costs nothing. Measured: a vectorized loss is
+    4–12× faster than that floor, a loss that maps a function over the examples 2–3× slower: 1.5× between."""
     from ..sandbox.plan import Ref
 
     def setup(plan, inputs):
@@ -140,10 +141,11 @@ def speed_check(family, naive, vectorized):
 
     return Speed("%s.speed" % family, 1, (naive, vectorized),
                  make=lambda rng: make_case(dict(SPEED, reg=0.1, seed=int(rng.integers(1 << 16)))),
-                 setup=setup, slow=timed(naive), fast=timed(vectorized), floor=floor, min_ratio=4,
+                 setup=setup, slow=timed(naive), fast=timed(vectorized), floor=floor, min_ratio=1.5,
                  requires=(naive + ".values", vectorized + ".values"),
-                 description="vectorized at least 4× faster than one loop over the examples could be (the slower "
-                             "of your naive version and one np.dot per example; N=%(N)d, D=%(D)d, C=%(C)d)" % SPEED)
+                 description="vectorized at least 1.5× faster than one loop over the examples could be (one np.dot "
+                             "per example; N=%(N)d, D=%(D)d, C=%(C)d): no loop over the examples, however hidden"
+                             % SPEED)
 
 
 def static_checks(family, naive, vectorized):
