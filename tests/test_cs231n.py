@@ -217,6 +217,8 @@ def test_the_table_says_what_each_year_changes():
     assert "| `dropout_p` | keep | 2016–2017: drop; 2018–: keep |" in profiles.table_markdown()
     with pytest.raises(ValueError, match="unknown profile"):
         profiles.get("cs231n-2015")
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        assert profiles.table_markdown() in f.read(), "README's profile table is out of date: paste table_markdown()"
 
 
 def test_the_course_file_picks_a_profile_and_settings_take_lists(tmp_path):

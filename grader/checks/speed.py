@@ -50,7 +50,7 @@ class Speed(Check):
         line = "vectorized %.2f ms, %s %.1f ms: %.1f× faster" % (
             1e3 * best["vectorized"], baseline, 1e3 * best[baseline], ratio)
         if ratio < self.min_ratio:
-            raise Fail("%s; needs at least %.0f× (best of %d measurements)" % (line, self.min_ratio, self.rounds),
+            raise Fail("%s; needs at least %g× (best of %d measurements)" % (line, self.min_ratio, self.rounds),
                        "too slow", hint="replace Python loops by array operations (broadcasting, matrix products)")
         return line
 
