@@ -163,11 +163,24 @@ def test_python_2_that_cannot_be_converted_is_refused_with_one_clear_message(tmp
 
 # ---------------------------------------------------------------- the bundled reference, every profile
 
+# the profile conventions each suite's checks read while they run ("python": the reference is converted too)
+READS = {"knn": {"python", "sqrt_clamp", "norm_ban"}, "linear_classifiers": {"python"}, "dropout": {"python"},
+         "conv_pool": {"python", "relu_grad_at_zero", "backward_writes_dout", "max_pool_ties"},
+         "optimizers": {"python"}}
+
+
+def test_reads_names_every_convention_a_suite_reads():
+    import re
+    for name, reads in READS.items():
+        with open(os.path.join(ROOT, "grader", "suites", name + ".py"), encoding="utf-8") as f:
+            used = set(re.findall(r'profile\["(\w+)"\]|Only\("(\w+)"', f.read()))
+        assert {u for pair in used for u in pair if u} <= reads, name
+
+
 def signature(assignment, course):
     """What changes grading between profiles: the checks graded, the settings, the conventions checks read."""
     graded_ = assignment.graded(course)
-    conventions = tuple(sorted((k, str(v)) for k, v in course.conventions.conventions.items()
-                               if k not in ("optim_args", "fc_dropout_kw", "normalization_kw", "relative_imports")))
+    conventions = tuple(sorted((k, str(course.conventions[k])) for k in READS[assignment.name]))
     return (tuple(c.name for c in graded_.checks), tuple(sorted(assignment.setting_choices(course).items())),
             conventions)
 
