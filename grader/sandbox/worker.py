@@ -362,9 +362,8 @@ class _FutureShim:
 # NumPy 1 names removed in NumPy 2 (or earlier), restored where the course profile asks for it (numpy_compat):
 # name -> its NumPy 1 meaning. "reshape(newshape=)" is np.reshape's removed keyword. The parent reads the
 # student's source to know which are used (only those are restored) and reports them.
-NUMPY_1 = {
-    "int": lambda np: int, "float": lambda np: float, "bool": lambda np: bool, "complex": lambda np: complex,
-    "object": lambda np: object, "str": lambda np: str, "long": lambda np: int, "unicode": lambda np: str,
+NUMPY_1 = {   # (np.bool, np.object, np.str and np.long exist in NumPy 2 again: left alone)
+    "int": lambda np: int, "float": lambda np: float, "complex": lambda np: complex, "unicode": lambda np: str,
     "asscalar": lambda np: (lambda a: a.item()), "NaN": lambda np: np.nan, "NAN": lambda np: np.nan,
     "Inf": lambda np: np.inf, "Infinity": lambda np: np.inf, "infty": lambda np: np.inf, "PINF": lambda np: np.inf,
     "NINF": lambda np: -np.inf, "float_": lambda np: np.float64, "complex_": lambda np: np.complex128,
