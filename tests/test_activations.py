@@ -38,7 +38,7 @@ MUTANTS = [
                                     (TANH_B, TANH_B.replace("out = cache", "x = cache").replace("out ** 2", "x ** 2"))],
      "tanh_backward.values", (), "dx"),
     ("leaky_relu_fixed_slope", ACT, [("out = np.where(x > 0, x, alpha * x)", "out = np.where(x > 0, x, 0.01 * x)")],
-     "leaky_relu_forward.values", (), "use the slope alpha given"),
+     "leaky_relu_forward.values", (), "use the slope alpha you are given"),
     ("leaky_relu_slope_1_at_zero", ACT, [(LEAKY_B, LEAKY_B.replace("x > 0", "x >= 0"))],
      "leaky_relu_backward.values", ("leaky_relu_backward.numerical_gradient",), "dx"),
     ("elu_backward_without_alpha", ACT, [(ELU_B, ELU_B.replace("alpha * ", ""))],

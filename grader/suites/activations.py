@@ -24,11 +24,11 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from ..checks.cases import Cases
+from ..checks.cases import Cases, away_from_zero
 from ..checks.compare import Compare
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
-from ..checks.validate import Fail, check_value, describe
+from ..checks.validate import Fail, check_value, describe, with_hint
 from ..spec import HIDDEN, Assignment, Setting
 
 ALPHA = 1e-9
@@ -43,11 +43,6 @@ MAXOUT_F, MAXOUT_B, MAXOUT_N = "maxout_forward", "maxout_backward", "maxout_num_
 PRELU_F, PRELU_B = "prelu_forward", "prelu_backward"
 
 
-def with_hint(message, hint):
-    """The message a visible check shows: the failure, then its hint (a hidden check shows the hint only)."""
-    return message + ("\nhint: " + hint if hint else "")
-
-
 # ---------------------------------------------------------------- elementwise activations
 
 ELEMENTWISE = {   # name -> (alpha values drawn, default alpha or None when the function has no alpha)
@@ -60,9 +55,7 @@ def make_elementwise(p):
     """x away from 0 (the kinks), or with exact zeros and integers (`zeros`: the convention at 0); dout."""
     rng = np.random.default_rng(p["seed"])
     shape = tuple(p["shape"])
-    x = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.05, 4.0, size=shape)
-    if p.get("zeros"):
-        x = np.where(rng.random(shape) < 0.3, 0.0, np.round(x))
+    x = away_from_zero(rng, shape, 4.0, p.get("zeros"))
     alpha = {"alpha": p["alpha"]} if p.get("alpha") is not None else {}   # absent: the function's default
     return dict({"x": x, "dout": rng.standard_normal(shape)}, **alpha)
 
@@ -166,9 +159,7 @@ def neuron_hints(inputs):
 def make_prelu(p):
     rng = np.random.default_rng(p["seed"])
     shape = tuple(p["shape"])
-    x = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.05, 3.0, size=shape)
-    if p.get("zeros"):
-        x = np.where(rng.random(shape) < 0.3, 0.0, np.round(x))
+    x = away_from_zero(rng, shape, 3.0, p.get("zeros"))
     alpha = rng.uniform(0.05, 0.5, size=shape[1] if p["per_channel"] else 1)
     return {"x": x, "alpha": alpha, "dout": rng.standard_normal(shape)}
 

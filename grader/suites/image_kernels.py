@@ -15,7 +15,7 @@ from ..checks.cases import Cases
 from ..checks.compare import Compare
 from ..checks.prop import Property
 from ..checks.static import ForbidCalls, ForbidImports, Static
-from ..checks.validate import Fail, check_value, describe
+from ..checks.validate import Fail, check_value, describe, with_hint
 from ..sandbox.recorded import NotRecorded
 from ..spec import HIDDEN, Assignment
 
@@ -25,10 +25,6 @@ OTHER = {CORR: CONV, CONV: CORR}
 NO_LIBRARY = (ForbidCalls(("scipy", "cv2", "skimage", "torch", "numpy.convolve", "numpy.correlate"),
                           "slide the kernel yourself (loops over the kernel offsets, or over the output)"),
               ForbidImports(("scipy", "cv2", "skimage", "torch", "tensorflow")))
-
-
-def with_hint(message, hint):
-    return message + ("\nhint: " + hint if hint else "")
 
 
 # ---------------------------------------------------------------- inputs

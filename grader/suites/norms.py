@@ -9,20 +9,17 @@ changes.
 import numpy as np
 from hypothesis import strategies as st
 
-from ..checks.cases import Cases
+from ..checks.cases import Cases, away_from_zero
 from ..checks.compare import Compare
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
 from ..checks.static import ForbidCalls, ForbidImports, MaxLoops, Static
-from ..checks.validate import Fail, as_scalar, check_value, describe
+from ..checks.validate import Fail, as_scalar, check_value, describe, with_hint
 from ..spec import HIDDEN, Assignment
+from .knn import labels_hints
 
 NN, DIST = "NearestNeighbor", "l1_distance"
 L1, ELASTIC = "l1_regularization", "elastic_net_regularization"
-
-
-def with_hint(message, hint):
-    return message + ("\nhint: " + hint if hint else "")
 
 
 # ---------------------------------------------------------------- the L1 distance
@@ -100,13 +97,6 @@ def l1_hints(inputs):
     return [squared]
 
 
-def labels_hints(inputs):
-    def larger_label(s, e):
-        return "on a tie between labels, choose the SMALLER label (np.argmax of np.bincount does this)" \
-            if np.any(s > e) and np.all(s >= e) else None
-    return [larger_label]
-
-
 def one_nn_memorizes(ctx, inputs):
     """With k = 1, predicting the (distinct) training points returns their own labels."""
     plan = ctx.plan()
@@ -120,10 +110,7 @@ def one_nn_memorizes(ctx, inputs):
 def make_weights(p):
     rng = np.random.default_rng(p["seed"])
     shape = tuple(p["shape"])
-    W = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.05, 2.0, size=shape)
-    if p.get("zeros"):
-        W = np.where(rng.random(shape) < 0.3, 0.0, W)
-    return {"W": W, "reg": p["reg"], "beta": p.get("beta", 0.5)}
+    return {"W": away_from_zero(rng, shape, 2.0, p.get("zeros")), "reg": p["reg"], "beta": p.get("beta", 0.5)}
 
 
 REG_PUBLIC = ({"shape": [3, 4], "reg": 0.1, "beta": 0.5, "seed": 0},
