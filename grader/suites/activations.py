@@ -20,6 +20,7 @@ Random weights are judged by statistics, never by exact values (any order of ran
   by ≥ 14 times that bound at layer 1.
 """
 import math
+import numbers
 
 import numpy as np
 from hypothesis import strategies as st
@@ -339,9 +340,11 @@ def unpack_statistics(value, L, call):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise Fail(with_hint("%s should return (means, stds), returned %s" % (call, describe(value)),
                              "return means, stds"), "wrong return value", hint="return means, stds")
-    check_value(value[0], np.zeros(L), call + "'s means", np.inf)
-    check_value(value[1], np.zeros(L), call + "'s stds", np.inf)
-    return np.asarray(value[0], float), np.asarray(value[1], float)
+    means, stds = (np.array(v, dtype=float) if isinstance(v, (list, tuple)) and all(   # the lecture's lists
+        isinstance(e, numbers.Real) and not isinstance(e, bool) for e in v) else v for v in value)
+    check_value(means, np.zeros(L), call + "'s means", np.inf)
+    check_value(stds, np.zeros(L), call + "'s stds", np.inf)
+    return np.asarray(means, float), np.asarray(stds, float)
 
 
 def statistics_hints(s, e, layer, nonlinearity):
@@ -463,7 +466,7 @@ CHECKS = (
                 build=lambda plan, i: plan.call(MAXOUT_N, i["D"], i["H"], i["k"]), labels=("count",), exact=True,
                 description="k·(D·H + H): the lecture's 'twice (k times) the parameters per neuron'"),
     ]
-    + init_checks(SMALL, "scale²", 1) + init_checks(XAVIER, "1 / fan_in (the course's XAVIER_FAN)", 2)
+    + init_checks(SMALL, "scale²", 1) + init_checks(XAVIER, "1 / fan_in (2 / (fan_in + fan_out) with XAVIER_FAN = 'avg')", 2)
     + init_checks(HE, "2 / fan_in", 2)
     + [
         Property(STATS + ".lecture", 4, (SMALL, XAVIER, HE, STATS), cases=Cases(make_experiment, LECTURE_RUNS),
