@@ -103,7 +103,8 @@ def elementwise_checks(name, points):
     return [
         Compare(fwd + ".values", points, (fwd,), cases=cases, build=lambda plan, i: call(plan, i)[0],
                 labels=("out",), tol=1e-9, hints=elementwise_hints(name), examples=3,
-                description="out equals the reference (alpha given and its default)"),
+                description="out equals the reference" + (" (alpha given, and its default)" if ELEMENTWISE[name][1]
+                                                          is not None else "")),
         Compare(bwd + ".values", points, (fwd, bwd), cases=cases,
                 build=lambda plan, i: plan.call(bwd, i["dout"], call(plan, i)[1]), labels=("dx",), tol=1e-9,
                 hints=elementwise_hints(name), examples=3, description="dx equals the reference"),
@@ -314,9 +315,11 @@ def init_statistics(fn):
 
 
 def init_checks(fn, what, points):
-    drawn = INIT_DRAWN
+    def own(p):   # `scale` is small_random's only
+        return p if fn == SMALL else {k: v for k, v in p.items() if k != "scale"}
+    public, drawn = tuple(own(p) for p in INIT_PUBLIC), INIT_DRAWN.map(own)
     return [
-        Property(fn + ".statistics", points, (fn,), cases=Cases(make_init, INIT_PUBLIC, drawn),
+        Property(fn + ".statistics", points, (fn,), cases=Cases(make_init, public, drawn),
                  body=init_statistics(fn), examples=3,
                  description="W has shape (fan_in, fan_out), mean 0 and variance %s (χ² and Gaussian bounds a "
                              "right answer misses with probability < 1e-9)" % what),
