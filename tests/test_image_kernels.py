@@ -24,10 +24,11 @@ MUTANTS = [
     ("flip_by_transposing", [(CONV, "    return correlate2d(image, kernel.T)")], "convolve2d.values", (), "differs"),
     ("convolution_not_the_flipped_correlation", [(CONV, "    return correlate2d(image, kernel[::-1, :])")],
      "convolve2d.is_flipped_correlation", (), "correlate2d(image, kernel[::-1, ::-1])"),
-    ("correlation_with_scipy", [("    H, W = image.shape\n    h, w = kernel.shape\n    out = np.zeros(",
-                                 "    from scipy.signal import correlate2d as library\n    H, W = image.shape\n"
-                                 "    h, w = kernel.shape\n    out = np.zeros(")],
-     "correlate2d.rules", (), "scipy"),
+    ("correlation_row_by_row_with_np_correlate",
+     [("    for i in range(h):\n        for j in range(w):\n            out += kernel[i, j] * image[i:i + H - h + 1, j:j + W - w + 1]",
+       "    for x in range(H - h + 1):\n        for i in range(h):\n"
+       "            out[x] += np.correlate(image[x + i], kernel[i], mode=\"valid\")")],
+     "correlate2d.rules", ("correlate2d.values",), "numpy.correlate"),
     ("sobel_swapped", [(SOBEL, "    return g_x.T.copy(), g_x")], "sobel_kernels.values", (), "transpose"),
     ("sobel_for_correlation", [(SOBEL_X, SOBEL_X.replace("[[1.0, 2.0, 1.0]", "[[-1.0, -2.0, -1.0]").replace(
         "[-1.0, -2.0, -1.0]])", "[1.0, 2.0, 1.0]])"))], "sobel_kernels.values", (), "TRUE convolution"),

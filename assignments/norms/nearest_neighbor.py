@@ -61,7 +61,7 @@ class NearestNeighbor(object):
         """
         Predict a label for each test point: the most common label among its k nearest training points in
         L1 distance (k = 1: the nearest one, as in the lecture). Break ties between labels by choosing the
-        smaller label; between equally distant training points, the one that comes first.
+        smaller label.
 
         Inputs:
         - X: A numpy array of shape (num_test, D)
