@@ -129,7 +129,8 @@ def test_glorot_course_setting(tmp_path):
     """XAVIER_FAN = 'avg' (torch's xavier_normal_): the reference follows it; code that ignores it fails."""
     glorot = Course(settings={"activations": {"XAVIER_FAN": "avg"}})
     assert graded(REFERENCE, "activations", ("xavier.statistics",), glorot)["xavier.statistics"].status == "passed"
-    path = mutant_edits(tmp_path, "activations", INIT, [('fan = fan_in if XAVIER_FAN == "in" else', 'fan = fan_in if 1 else')])
+    path = mutant_edits(tmp_path, "activations", INIT,
+                        [('fan = fan_in if XAVIER_FAN == "in" else', 'fan = fan_in if 1 else')])
     out = graded(path, "activations", ("xavier.statistics",), glorot)["xavier.statistics"]
     assert out.status == "failed" and "Glorot" in out.output
 

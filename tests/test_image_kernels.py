@@ -13,6 +13,8 @@ FILE = "filters.py"
 CONV = "    return correlate2d(image, kernel[::-1, ::-1])"
 SOBEL = "    return g_x, g_x.T.copy()"
 SOBEL_X = "    g_x = np.array([[1.0, 2.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -2.0, -1.0]])"
+SOBEL_FOR_CORRELATION = SOBEL_X.replace("[[1.0, 2.0, 1.0]", "[[-1.0, -2.0, -1.0]").replace("[-1.0, -2.0, -1.0]])",
+                                                                                         "[1.0, 2.0, 1.0]])")
 EDGE = "return np.array([[0.0, -1.0, 0.0], [-1.0, 4.0, -1.0], [0.0, -1.0, 0.0]])"
 
 MUTANTS = [
@@ -25,15 +27,15 @@ MUTANTS = [
     ("convolution_not_the_flipped_correlation", [(CONV, "    return correlate2d(image, kernel[::-1, :])")],
      "convolve2d.is_flipped_correlation", (), "correlate2d(image, kernel[::-1, ::-1])"),
     ("correlation_row_by_row_with_np_correlate",
-     [("    for i in range(h):\n        for j in range(w):\n            out += kernel[i, j] * image[i:i + H - h + 1, j:j + W - w + 1]",
+     [("    for i in range(h):\n        for j in range(w):\n"
+       "            out += kernel[i, j] * image[i:i + H - h + 1, j:j + W - w + 1]",
        "    for x in range(H - h + 1):\n        for i in range(h):\n"
        "            out[x] += np.correlate(image[x + i], kernel[i], mode=\"valid\")")],
      "correlate2d.rules", ("correlate2d.values",), "numpy.correlate"),
     ("sobel_swapped", [(SOBEL, "    return g_x.T.copy(), g_x")], "sobel_kernels.values", (), "transpose"),
-    ("sobel_for_correlation", [(SOBEL_X, SOBEL_X.replace("[[1.0, 2.0, 1.0]", "[[-1.0, -2.0, -1.0]").replace(
-        "[-1.0, -2.0, -1.0]])", "[1.0, 2.0, 1.0]])"))], "sobel_kernels.values", (), "TRUE convolution"),
-    ("sobel_sign_seen_with_own_convolution", [(SOBEL_X, SOBEL_X.replace("[[1.0, 2.0, 1.0]", "[[-1.0, -2.0, -1.0]").replace(
-        "[-1.0, -2.0, -1.0]])", "[1.0, 2.0, 1.0]])"))], "kernels.behaviour", (), "should be positive everywhere"),
+    ("sobel_for_correlation", [(SOBEL_X, SOBEL_FOR_CORRELATION)], "sobel_kernels.values", (), "TRUE convolution"),
+    ("sobel_sign_seen_with_own_convolution", [(SOBEL_X, SOBEL_FOR_CORRELATION)], "kernels.behaviour", (),
+     "should be positive everywhere"),
     ("edge_kernel_as_the_ocr_reads_it", [(EDGE, EDGE.replace("4.0", "1.0"))], "kernels.behaviour", (),
      "should give 0 everywhere"),
     ("box_blur_not_normalized", [("return np.ones((size, size)) / size ** 2", "return np.ones((size, size))")],

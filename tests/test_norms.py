@@ -3,7 +3,6 @@ mistake loses points at its check; every subgradient at 0 keeps full marks; the 
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from grader.suites import norms as suite
 from helpers import assert_caught, device, mutant_edits
@@ -27,7 +26,8 @@ MUTANTS = [
     ("two_loops", NN, [(ONE_LOOP, "            for j in range(self.Xtr.shape[0]):\n"
                                   "                dists[i, j] = np.sum(np.abs(self.Xtr[j] - X[i]))")],
      "compute_distances_l1.rules", ("compute_distances_l1.values",), "at most 1 allowed"),
-    ("ties_to_the_larger_label", NN, [(VOTE, "b = np.bincount(closest_y); y_pred[i] = len(b) - 1 - np.argmax(b[::-1])")],
+    ("ties_to_the_larger_label", NN,
+     [(VOTE, "b = np.bincount(closest_y); y_pred[i] = len(b) - 1 - np.argmax(b[::-1])")],
      "predict.values", (), "SMALLER label"),
     ("k_ignored", NN, [('[:k]]', '[:1]]')], "predict.values", ("predict.one_nn_memorizes",), "y_pred"),
     ("l1_gradient_without_reg", REG, [(L1_GRAD, L1_GRAD.replace("reg * np.sign(W)", "np.sign(W)"))],

@@ -447,7 +447,8 @@ CHECKS = (
                  wrt=("x", "alpha"),
                  description="dx and dalpha match centred differences of your own forward"),
         Compare("prelu.hidden", 1, (PRELU_F, PRELU_B), HIDDEN, cases=Cases(make_prelu, (), PRELU.strategy),
-                build=lambda plan, i: (prelu_forward(plan, i)[0], plan.call(PRELU_B, i["dout"], prelu_forward(plan, i)[1])),
+                build=lambda plan, i: (prelu_forward(plan, i)[0],
+                                       plan.call(PRELU_B, i["dout"], prelu_forward(plan, i)[1])),
                 labels=("out", "grads"), tol=1e-9, hints=prelu_hints, examples=6),
         Compare(MAXOUT_F + ".values", 1, (MAXOUT_F,), cases=MAXOUT, build=lambda plan, i: maxout_forward(plan, i)[0],
                 labels=("out",), tol=1e-9, examples=3, description="max over the k pieces x·w[j] + b[j]"),
@@ -472,7 +473,8 @@ CHECKS = (
                 build=lambda plan, i: plan.call(MAXOUT_N, i["D"], i["H"], i["k"]), labels=("count",), exact=True,
                 description="k·(D·H + H): the lecture's 'twice (k times) the parameters per neuron'"),
     ]
-    + init_checks(SMALL, "scale²", 1) + init_checks(XAVIER, "1 / fan_in (2 / (fan_in + fan_out) with XAVIER_FAN = 'avg')", 2)
+    + init_checks(SMALL, "scale²", 1)
+    + init_checks(XAVIER, "1 / fan_in (2 / (fan_in + fan_out) with XAVIER_FAN = 'avg')", 2)
     + init_checks(HE, "2 / fan_in", 2)
     + [
         Property(STATS + ".lecture", 4, (SMALL, XAVIER, HE, STATS), cases=Cases(make_experiment, LECTURE_RUNS),
@@ -483,7 +485,8 @@ CHECKS = (
                  cases=Cases(make_experiment, (), EXPERIMENT_DRAWN), body=experiment, examples=2,
                  description="the same for hidden seeds and depths"),
         Property(STATS + ".same_seed", 1, (SMALL, XAVIER, HE, STATS),
-                 cases=Cases(make_experiment, ({"init": "xavier", "nonlinearity": "tanh", "num_layers": 2, "seed": 7},)),
+                 cases=Cases(make_experiment, ({"init": "xavier", "nonlinearity": "tanh", "num_layers": 2,
+                                                "seed": 7},)),
                  body=same_seed, examples=0, description="the same seed gives the same statistics, another seed "
                                                          "others"),
     ])

@@ -20,7 +20,8 @@ from ..sandbox.recorded import NotRecorded
 from ..spec import HIDDEN, Assignment
 
 CORR, CONV, MAG = "correlate2d", "convolve2d", "sobel_magnitude"
-SOBEL, EDGE, SHARPEN, BOX, GAUSS = "sobel_kernels", "edge_kernel", "sharpen_kernel", "box_blur_kernel", "gaussian_kernel"
+SOBEL, EDGE, SHARPEN = "sobel_kernels", "edge_kernel", "sharpen_kernel"
+BOX, GAUSS = "box_blur_kernel", "gaussian_kernel"
 OTHER = {CORR: CONV, CONV: CORR}
 NO_LIBRARY = (ForbidCalls(("scipy", "cv2", "skimage", "torch", "numpy.convolve", "numpy.correlate"),
                           "slide the kernel yourself (loops over the kernel offsets, or over the output)"),
@@ -196,7 +197,8 @@ CHECKS = [
             description="ones((size, size)) / size²"),
     Compare(GAUSS + ".values", 1, (GAUSS,),
             cases=Cases(lambda p: p, ({"size": 3, "sigma": 1.0}, {"size": 5, "sigma": 0.8}, {"size": 4, "sigma": 2.0}),
-                        st.fixed_dictionaries({"size": st.integers(1, 9), "sigma": st.sampled_from([0.5, 1.0, 1.5, 3.0])})),
+                        st.fixed_dictionaries({"size": st.integers(1, 9),
+                                               "sigma": st.sampled_from([0.5, 1.0, 1.5, 3.0])})),
             build=lambda plan, i: plan.call(GAUSS, i["size"], i["sigma"]), labels=("kernel",), tol=1e-9,
             hints=kernel_hints, examples=3,
             description="exp(−(i² + j²) / 2σ²) over offsets from the centre, normalized to sum to 1"),

@@ -69,7 +69,8 @@ PUBLIC = ({"num_train": 5, "num_test": 3, "D": 4, "C": 3, "seed": 0},
           {"num_train": 20, "num_test": 10, "D": 3, "C": 4, "seed": 4, "k": 4},
           {"num_train": 1, "num_test": 1, "D": 1, "C": 2, "seed": 3})
 DRAWN = st.fixed_dictionaries({"num_train": st.integers(1, 30), "num_test": st.integers(1, 15), "D": st.integers(1, 12),
-                               "C": st.integers(2, 5), "seed": st.integers(0, 2 ** 16), "k": st.integers(1, 5)}).map(lambda p: dict(p, k=min(p["k"], p["num_train"])))
+                               "C": st.integers(2, 5), "seed": st.integers(0, 2 ** 16), "k": st.integers(1, 5)}).map(
+    lambda p: dict(p, k=min(p["k"], p["num_train"])))
 
 
 def trained(plan, inputs):
