@@ -81,3 +81,10 @@ def test_reference_scalars_agree_with_arrays_and_never_grow(lr, t, k, step_size)
         scalar, curve = f(lr, t, arg), f(lr, np.arange(t + 1), arg)
         assert type(scalar) is float and curve.shape == (t + 1,) and scalar == curve[-1]
         assert curve[0] == lr and np.all(np.diff(curve) <= 0)
+
+
+def test_a_hidden_check_names_the_mistake_without_the_case(tmp_path):
+    path = mutant_edits(tmp_path, "schedules", FILE, [(EXP, EXP.replace("np.exp(-k *", "np.exp(k *"))])
+    out = graded(path, "schedules", ("exponential_decay.hidden",))["exponential_decay.hidden"].output
+    assert out.startswith("hidden check failed") and ("grows with t" in out or "exceeds the initial" in out)
+    assert "parameters" not in out and "learning_rate =" not in out and "\n" not in out

@@ -57,6 +57,11 @@ def curve_hints(name):
                 return "yours grows with t: a decay multiplies by e^(−k·t), or divides by (1 + k·t)"
             return None
 
+        def above_start(s, e):
+            if np.any(s > inputs["learning_rate"] * (1 + 1e-12)):
+                return "yours exceeds the initial learning rate: a decay never increases it (check the sign of k·t)"
+            return None
+
         def steps(s, e):
             if name != STEP or s.ndim != 1 or s.size < 2:
                 return None
@@ -70,7 +75,7 @@ def curve_hints(name):
                 if moved.size and np.array_equal(changes, moved):
                     return why
             return None
-        return [at_zero, grows, steps]
+        return [at_zero, grows, above_start, steps]
     return hints
 
 
