@@ -184,8 +184,9 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "normalization", "optimizers",
-             "inception", "densenet", "resnet", "analytic"]
+    order = ["knn", "linear_classifiers", "norms", "backprop", "activations", "image_kernels", "conv_pool",
+             "dilation", "dropout", "normalization", "optimizers", "schedules", "inception", "densenet", "resnet",
+             "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]
