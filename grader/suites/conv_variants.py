@@ -15,6 +15,8 @@ the convolution of the shifted input; a masked convolution's output never depend
 kernel. Nothing in this file computes an answer: hints that need a simulation call
 reference/conv_variants/mistakes.py (grading side).
 """
+from dataclasses import dataclass
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -26,7 +28,7 @@ from ..checks.gradient import Gradient
 from ..checks.prop import Property
 from ..checks.validate import Fail, check_value
 from ..spec import HIDDEN, Assignment
-from .conv_pool import CONV_PUBLIC, conv_params, conv_steps, make_conv, unchanged
+from .conv_pool import CONV_PUBLIC, conv_params, make_conv, unchanged
 from .dilation import conv_and_grads
 
 TSIZE, TF, TB = "conv_transpose_output_size", "conv_transpose_forward", "conv_transpose_backward"
@@ -52,6 +54,46 @@ def mistakes():
 def named(table, names):
     """The hint for the mistakes found, worded by `table` (see either()), or None."""
     return either([table[n] for n in names])
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer as plan builders: its forward takes the inputs named `args` and returns (out, cache); its backward
+    takes the upstream gradient named `dout` and the cache and returns the gradients labelled `grads`."""
+    forward: str
+    backward: str
+    args: tuple
+    grads: tuple
+    dout: str = "dout"
+
+    def call(self, plan, i):
+        return plan.call(self.forward, *(i[a] for a in self.args))
+
+    def out(self, plan, i):
+        return self.call(plan, i)[0]
+
+    def gradients(self, plan, i):
+        return plan.call(self.backward, i[self.dout], self.call(plan, i)[1])
+
+    def gradient_list(self, plan, i):
+        g = self.gradients(plan, i)
+        return [g[k] for k in range(len(self.grads))]
+
+    def steps(self, plan, r):
+        """Forward and backward on inputs stored in the worker (the inputs-unchanged check)."""
+        plan.call(self.backward, r[self.dout], self.call(plan, r)[1])
+
+    def vs_torch(self, torch_call, expected, tol, hints=None):
+        """A property body: out and the gradients against `expected(oracle module, inputs) -> (out, grads)`."""
+        def body(ctx, i):
+            plan = ctx.plan()
+            out = self.call(plan, i)
+            plan.returns(out[0], plan.call(self.backward, i[self.dout], out[1]))
+            got, grads = ctx.run_student(plan)
+            want, want_grads = expected(oracle(), i)
+            check_value(got, want, "out (vs %s)" % torch_call, tol, hints(i) if hints else None)
+            check_value(grads, want_grads, "(%s) (vs torch autograd)" % ", ".join(self.grads), tol * 10)
+        return body
 
 
 # ---------------------------------------------------------------- transposed convolution
@@ -92,7 +134,6 @@ TRANSPOSED = Cases(make_transposed, TRANSPOSED_PUBLIC, transposed_params())
 TRANSPOSED_HIDDEN = Cases(make_transposed, (), transposed_params())
 
 
-
 def transposed_hints(i):
     words = {
         "uncropped": "the scatter was not cropped: remove `pad` rows and columns on each side (torch's padding of a "
@@ -110,27 +151,7 @@ def transposed_hints(i):
     return [mistake]
 
 
-def transposed_out(plan, i):
-    return plan.call(TF, i["x"], i["w"], i["b"], i["conv_param"])[0]
-
-
-def transposed_grads(plan, i):
-    return plan.call(TB, i["dout"], plan.call(TF, i["x"], i["w"], i["b"], i["conv_param"])[1])
-
-
-def transposed_grad_list(plan, i):
-    g = transposed_grads(plan, i)
-    return [g[0], g[1], g[2]]
-
-
-def transposed_vs_torch(ctx, i):
-    plan = ctx.plan()
-    out = plan.call(TF, i["x"], i["w"], i["b"], i["conv_param"])
-    plan.returns(out[0], plan.call(TB, i["dout"], out[1]))
-    got, grads = ctx.run_student(plan)
-    expected, expected_grads = oracle().transposed(i["x"], i["w"], i["b"], i["conv_param"], i["dout"])
-    check_value(got, expected, "out (vs torch.nn.functional.conv_transpose2d)", 1e-8, transposed_hints(i))
-    check_value(grads, expected_grads, "(dx, dw, db) (vs torch autograd)", 1e-8)
+TRANSPOSED_LAYER = Layer(TF, TB, ("x", "w", "b", "conv_param"), ("dx", "dw", "db"))
 
 
 def make_gradient_of_conv(p):
@@ -271,7 +292,6 @@ DEFORM = Cases(make_deform, DEFORM_PUBLIC, deform_params())
 DEFORM_HIDDEN = Cases(make_deform, (), deform_params())
 
 
-
 def deform_hints(i):
     words = {
         "dy_dx_swapped": "the offsets of tap k are (dy, dx) = (offset[:, 2k], offset[:, 2k + 1]): the row offset "
@@ -288,34 +308,14 @@ def deform_hints(i):
     return [mistake]
 
 
-def deform_out(plan, i):
-    return plan.call(DF, i["x"], i["offset"], i["w"], i["b"], i["conv_param"])[0]
-
-
-def deform_grads(plan, i):
-    return plan.call(DB, i["dout"], plan.call(DF, i["x"], i["offset"], i["w"], i["b"], i["conv_param"])[1])
-
-
-def deform_grad_list(plan, i):
-    g = deform_grads(plan, i)
-    return [g[0], g[1], g[2], g[3]]
-
-
-def deform_vs_torch(ctx, i):
-    plan = ctx.plan()
-    out = plan.call(DF, i["x"], i["offset"], i["w"], i["b"], i["conv_param"])
-    plan.returns(out[0], plan.call(DB, i["dout"], out[1]))
-    got, grads = ctx.run_student(plan)
-    expected, expected_grads = oracle().deformable(i["x"], i["offset"], i["w"], i["b"], i["conv_param"], i["dout"])
-    check_value(got, expected, "out (vs bilinear sampling by torch.nn.functional.grid_sample)", 1e-8, deform_hints(i))
-    check_value(grads, expected_grads, "(dx, doffset, dw, db) (vs torch autograd)", 1e-7)
+DEFORM_LAYER = Layer(DF, DB, ("x", "offset", "w", "b", "conv_param"), ("dx", "doffset", "dw", "db"))
 
 
 def zero_offsets_is_conv(ctx, i):
     """All offsets 0: every tap samples its grid pixel, so the layer is the plain convolution."""
     zeros = np.zeros(i["offset"].shape)
     plan = ctx.plan()
-    out = plan.call(DF, i["x"], zeros, i["w"], i["b"], i["conv_param"])
+    out = DEFORM_LAYER.call(plan, dict(i, offset=zeros))
     plan.returns(out[0], plan.call(DB, i["dout"], out[1]))
     got, grads = ctx.run_student(plan)
     expected, (dx, dw, db) = oracle().conv(i["x"], i["w"], i["b"], i["conv_param"], i["dout"])
@@ -348,17 +348,11 @@ def integer_offsets_shift(ctx, i):
     moved[:, :, max(0, -a):H - max(0, a), max(0, -c):W - max(0, c)] = \
         i["x"][:, :, max(0, a):H + min(0, a), max(0, c):W + min(0, c)]
     plan = ctx.plan()
-    plan.returns(deform_out(plan, i))
+    plan.returns(DEFORM_LAYER.out(plan, i))
     (got,) = ctx.run_student(plan)
     expected, _ = oracle().conv(moved, i["w"], i["b"], i["conv_param"], i["dout"])
     check_value(got, expected, "out with every offset (dy, dx) = (%d, %d) (vs conv2d of x shifted by (%d, %d))"
                 % (a, c, -a, -c), 1e-9, deform_hints(i))
-
-
-def deform_steps(plan, r):
-    out = plan.call(DF, r["x"], r["offset"], r["w"], r["b"], r["conv_param"])
-    plan.call(DB, r["dout"], out[1])
-    return "deform_conv_forward or deform_conv_backward"
 
 
 # ---------------------------------------------------------------- masked convolution
@@ -375,7 +369,6 @@ MASK_WORKED = ({"f": 1, "c": 1, "G": 1, "HH": 5, "WW": 5, "type": "A"}, {"f": 1,
                                                                         "type": "B"},
                {"f": 1, "c": 1, "G": 3, "HH": 3, "WW": 3, "type": "A"}, {"f": 1, "c": 1, "G": 3, "HH": 3, "WW": 3,
                                                                         "type": "B"})
-
 
 
 def mask_hints(i):
@@ -440,18 +433,7 @@ MASKED_PUBLIC = ({"N": 2, "c": 1, "f": 2, "G": 1, "K": 5, "H": 6, "W": 5, "type"
 MASKED = Cases(make_masked, MASKED_PUBLIC, MASKED_DRAWN)
 
 
-def masked_out(plan, i):
-    return plan.call(MF, i["x"], i["w"], i["b"], i["conv_param"], i["mask_type"], i["color_groups"])[0]
-
-
-def masked_grads(plan, i):
-    out = plan.call(MF, i["x"], i["w"], i["b"], i["conv_param"], i["mask_type"], i["color_groups"])
-    return plan.call(MB, i["dout"], out[1])
-
-
-def masked_grad_list(plan, i):
-    g = masked_grads(plan, i)
-    return [g[0], g[1], g[2]]
+MASKED_LAYER = Layer(MF, MB, ("x", "w", "b", "conv_param", "mask_type", "color_groups"), ("dx", "dw", "db"))
 
 
 def masked_forward_hints(i):
@@ -473,7 +455,7 @@ def masked_backward_hints(i):
 def masked_vs_torch(ctx, i):
     plan = ctx.plan()
     plan.returns(call_mask(plan, {"shape": i["w"].shape, "mask_type": i["mask_type"],
-                                  "color_groups": i["color_groups"]}), masked_out(plan, i), masked_grads(plan, i))
+                                  "color_groups": i["color_groups"]}), MASKED_LAYER.out(plan, i), MASKED_LAYER.gradients(plan, i))
     mask, got, grads = ctx.run_student(plan)
     check_value(mask, mask, "pixelcnn_mask", np.inf)
     expected, expected_grads = oracle().masked(i["x"], i["w"], i["b"], i["conv_param"], mask, i["dout"])
@@ -490,7 +472,7 @@ def causal(ctx, i):
     moved = x.copy()
     moved[:, c, qy, qx] += 1.0 + np.abs(moved[:, c, qy, qx])
     plan = ctx.plan()
-    plan.returns(masked_out(plan, i), masked_out(plan, dict(i, x=moved)))
+    plan.returns(MASKED_LAYER.out(plan, i), MASKED_LAYER.out(plan, dict(i, x=moved)))
     before, after = ctx.run_student(plan)
     check_value(before, before, "out", np.inf)
     check_value(after, before, "out", np.inf)
@@ -552,44 +534,9 @@ def depthwise_hints(i):
     return [mistake]
 
 
-def depthwise_out(plan, i):
-    return plan.call(DWF, i["x"], i["w"], i["b"], i["conv_param"])[0]
-
-
-def depthwise_grads(plan, i):
-    return plan.call(DWB, i["dout"], plan.call(DWF, i["x"], i["w"], i["b"], i["conv_param"])[1])
-
-
-def depthwise_grad_list(plan, i):
-    g = depthwise_grads(plan, i)
-    return [g[0], g[1], g[2]]
-
-
-def depthwise_vs_torch(ctx, i):
-    plan = ctx.plan()
-    out = plan.call(DWF, i["x"], i["w"], i["b"], i["conv_param"])
-    plan.returns(out[0], plan.call(DWB, i["dout"], out[1]))
-    got, grads = ctx.run_student(plan)
-    expected, expected_grads = oracle().conv(i["x"], i["w"], i["b"], i["conv_param"], i["dout"], groups=i["x"].shape[1])
-    check_value(got, expected, "out (vs torch.nn.functional.conv2d(..., groups=C))", 1e-9, depthwise_hints(i))
-    check_value(grads, expected_grads, "(dx, dw, db) (vs torch autograd)", 1e-9)
-
-
-def separable_args(i):
-    return i["x"], i["w"], i["w_point"], i["b_point"], i["conv_param"]
-
-
-def separable_out(plan, i):
-    return plan.call(SF, *separable_args(i))[0]
-
-
-def separable_grads(plan, i):
-    return plan.call(SB, i["dout_point"], plan.call(SF, *separable_args(i))[1])
-
-
-def separable_grad_list(plan, i):
-    g = separable_grads(plan, i)
-    return [g[0], g[1], g[2], g[3]]
+DEPTHWISE_LAYER = Layer(DWF, DWB, ("x", "w", "b", "conv_param"), ("dx", "dw", "db"))
+SEPARABLE_LAYER = Layer(SF, SB, ("x", "w", "w_point", "b_point", "conv_param"), ("dx", "dw_depth", "dw_point", "db"),
+                        "dout_point")
 
 
 def separable_objective(output, inputs):
@@ -599,7 +546,7 @@ def separable_objective(output, inputs):
 def separable_is_rank_one(ctx, i):
     """With M = 1 a separable convolution is the convolution whose kernel W[f, c] = w_point[f, c] · w_depth[c]."""
     plan = ctx.plan()
-    out = plan.call(SF, *separable_args(i))
+    out = SEPARABLE_LAYER.call(plan, i)
     plan.returns(out[0], plan.call(SB, i["dout_point"], out[1]))
     got, grads = ctx.run_student(plan)
     full = i["w_point"][:, :, 0, 0, None, None] * i["w"][None, :, 0]
@@ -608,15 +555,6 @@ def separable_is_rank_one(ctx, i):
     if not isinstance(grads, (tuple, list)) or len(grads) != 4:
         raise Fail("separable_conv_backward should return (dx, dw_depth, dw_point, db)", "wrong return value")
     check_value((grads[0], grads[3]), (dx, db), "(dx, db) (vs that convolution's)", 1e-9)
-
-
-def separable_vs_torch(ctx, i):
-    plan = ctx.plan()
-    plan.returns(separable_out(plan, i), separable_grads(plan, i))
-    got, grads = ctx.run_student(plan)
-    expected, expected_grads = oracle().separable(*separable_args(i), i["dout_point"])
-    check_value(got, expected, "out (vs a depthwise conv2d, then a 1 x 1 conv2d)", 1e-9)
-    check_value(grads, expected_grads, "(dx, dw_depth, dw_point, db) (vs torch autograd)", 1e-9)
 
 
 COST_LECTURE = ({"H_out": 14, "W_out": 14, "C_in": 512, "C_out": 512, "K": 3, "M": 1, "bias": False},  # Table 3
@@ -633,8 +571,6 @@ def costs(plan, i):
     return (plan.call(COST, i["H_out"], i["W_out"], i["C_in"] * i["M"], i["C_out"], i["K"], bias=i["bias"]),
             plan.call(SCOST, *args, depth_multiplier=i["M"], bias=i["bias"]),
             plan.call(RATIO, i["C_out"], i["K"]))
-
-
 
 
 def cost_hints(i):
@@ -674,10 +610,8 @@ def make_every_layer(p):
 
 def every_layer(plan, r):
     t, d, w = ({k[2:]: v for k, v in r.items() if k.startswith(prefix)} for prefix in ("t_", "d_", "w_"))
-    conv_steps(TF, TB)(plan, t)
-    deform_steps(plan, d)
-    conv_steps(DWF, DWB)(plan, w)
-    plan.call(SB, w["dout_point"], plan.call(SF, w["x"], w["w"], w["w_point"], w["b_point"], w["conv_param"])[1])
+    for layer, inputs in ((TRANSPOSED_LAYER, t), (DEFORM_LAYER, d), (DEPTHWISE_LAYER, w), (SEPARABLE_LAYER, w)):
+        layer.steps(plan, inputs)
     return "a forward or backward pass"
 
 
@@ -689,11 +623,11 @@ def transposed_checks():
                 labels=("H_out",), tol=0, hints=size_hints, examples=8,
                 description="(H − 1)·S − 2P + F + output_padding: U-Net's 2×2 up-convolution with stride 2 doubles "
                             "16 to 32; DCGAN's 4×4, stride 2, pad 1 doubles 4 to 8"),
-        Compare(TF + ".values", 3, (TF,), cases=TRANSPOSED, build=transposed_out, labels=("out",), tol=1e-8,
+        Compare(TF + ".values", 3, (TF,), cases=TRANSPOSED, build=TRANSPOSED_LAYER.out, labels=("out",), tol=1e-8,
                 hints=transposed_hints, examples=5,
                 description="out equals the reference's: U-Net's and DCGAN's up-sampling, output_padding, drawn "
                             "shapes"),
-        Compare(TF + ".hidden", 1, (TF,), HIDDEN, cases=TRANSPOSED_HIDDEN, build=transposed_out, labels=("out",),
+        Compare(TF + ".hidden", 1, (TF,), HIDDEN, cases=TRANSPOSED_HIDDEN, build=TRANSPOSED_LAYER.out, labels=("out",),
                 tol=1e-8, hints=transposed_hints, examples=8),
         Property("conv_transpose.is_gradient_of_conv", 2, (TF,), cases=Cases(make_gradient_of_conv,
                                                                             TRANSPOSED_PUBLIC[:2],
@@ -701,14 +635,16 @@ def transposed_checks():
                  body=is_gradient_of_conv, examples=4,
                  description="the lecture's definition: conv_transpose_forward(dy, w, 0, ...) is the gradient of a "
                              "convolution with the same w, stride and pad with respect to its input (torch autograd)"),
-        Property("conv_transpose.torch", 2, (TF, TB), cases=TRANSPOSED, body=transposed_vs_torch, examples=4,
+        Property("conv_transpose.torch", 2, (TF, TB), cases=TRANSPOSED, body=TRANSPOSED_LAYER.vs_torch(
+                     "torch.nn.functional.conv_transpose2d", lambda o, i: o.transposed(
+                         i["x"], i["w"], i["b"], i["conv_param"], i["dout"]), 1e-8, transposed_hints), examples=4,
                  description="out and (dx, dw, db) equal torch.nn.functional.conv_transpose2d and its autograd"),
-        Compare(TB + ".values", 3, (TF, TB), cases=TRANSPOSED, build=transposed_grads, labels=("dx", "dw", "db"),
+        Compare(TB + ".values", 3, (TF, TB), cases=TRANSPOSED, build=TRANSPOSED_LAYER.gradients, labels=("dx", "dw", "db"),
                 tol=1e-8, examples=5, description="(dx, dw, db) equal the reference's"),
-        Compare(TB + ".hidden", 1, (TF, TB), HIDDEN, cases=TRANSPOSED_HIDDEN, build=transposed_grads,
+        Compare(TB + ".hidden", 1, (TF, TB), HIDDEN, cases=TRANSPOSED_HIDDEN, build=TRANSPOSED_LAYER.gradients,
                 labels=("dx", "dw", "db"), tol=1e-8, examples=8),
         Gradient(TB + ".numerical_gradient", 2, (TF, TB), HIDDEN, cases=Cases(make_transposed, TRANSPOSED_PUBLIC[1:3]),
-                 forward=transposed_out, analytic=transposed_grad_list, wrt=("x", "w", "b"), directions=3, probes=2,
+                 forward=TRANSPOSED_LAYER.out, analytic=TRANSPOSED_LAYER.gradient_list, wrt=("x", "w", "b"), directions=3, probes=2,
                  description="dx, dw, db match centred differences of your own forward"),
         Property("conv_transpose.rejects_output_padding", 1, (TF,), HIDDEN, cases=BAD_OP, body=bad_output_padding,
                  requires=(TF + ".values",), description="output_padding >= stride raises ValueError"),
@@ -725,11 +661,11 @@ def deformable_checks():
                  body=bilinear_properties, examples=4,
                  description="integer points give the pixel, points a pixel or more outside give 0, halfway between "
                              "two neighbours gives their mean"),
-        Compare(DF + ".values", 3, (DF,), cases=DEFORM, build=deform_out, labels=("out",), tol=1e-8,
+        Compare(DF + ".values", 3, (DF,), cases=DEFORM, build=DEFORM_LAYER.out, labels=("out",), tol=1e-8,
                 hints=deform_hints, examples=4,
                 description="out equals the reference's: 2·HH·WW offsets (dy, dx per tap) per output position, "
                             "bilinear sampling, strides and padding"),
-        Compare(DF + ".hidden", 1, (DF,), HIDDEN, cases=DEFORM_HIDDEN, build=deform_out, labels=("out",), tol=1e-8,
+        Compare(DF + ".hidden", 1, (DF,), HIDDEN, cases=DEFORM_HIDDEN, build=DEFORM_LAYER.out, labels=("out",), tol=1e-8,
                 hints=deform_hints, examples=8),
         Property("deform_conv.zero_offsets_is_conv", 2, (DF, DB), cases=DEFORM, body=zero_offsets_is_conv, examples=3,
                  description="with every offset 0, out and (dx, dw, db) are the plain convolution's (torch conv2d)"),
@@ -737,14 +673,16 @@ def deformable_checks():
                  body=integer_offsets_shift, examples=4,
                  description="one integer offset (a, c) everywhere is the convolution of the input shifted by "
                              "(−a, −c)"),
-        Property("deform_conv.torch", 2, (DF, DB), cases=DEFORM, body=deform_vs_torch, examples=3,
+        Property("deform_conv.torch", 2, (DF, DB), cases=DEFORM, body=DEFORM_LAYER.vs_torch(
+                     "bilinear sampling by torch.nn.functional.grid_sample", lambda o, i: o.deformable(
+                         i["x"], i["offset"], i["w"], i["b"], i["conv_param"], i["dout"]), 1e-8, deform_hints), examples=3,
                  description="out and (dx, doffset, dw, db) equal sampling by torch's grid_sample and its autograd"),
-        Compare(DB + ".values", 3, (DF, DB), cases=DEFORM, build=deform_grads, labels=("dx", "doffset", "dw", "db"),
+        Compare(DB + ".values", 3, (DF, DB), cases=DEFORM, build=DEFORM_LAYER.gradients, labels=("dx", "doffset", "dw", "db"),
                 tol=1e-8, examples=4, description="(dx, doffset, dw, db) equal the reference's"),
-        Compare(DB + ".hidden", 1, (DF, DB), HIDDEN, cases=DEFORM_HIDDEN, build=deform_grads,
+        Compare(DB + ".hidden", 1, (DF, DB), HIDDEN, cases=DEFORM_HIDDEN, build=DEFORM_LAYER.gradients,
                 labels=("dx", "doffset", "dw", "db"), tol=1e-8, examples=6),
         Gradient(DB + ".numerical_gradient", 2, (DF, DB), HIDDEN, cases=Cases(make_deform, DEFORM_PUBLIC[:2]),
-                 forward=deform_out, analytic=deform_grad_list, wrt=("x", "offset", "w", "b"), directions=3, probes=2,
+                 forward=DEFORM_LAYER.out, analytic=DEFORM_LAYER.gradient_list, wrt=("x", "offset", "w", "b"), directions=3, probes=2,
                  description="dx, doffset, dw, db match centred differences of your own forward (offsets away from "
                              "integers, where the bilinear sampling is smooth)"),
     ]
@@ -764,10 +702,10 @@ def masked_checks():
         Compare("conv.values", 1, (CF, CB), cases=Cases(make_conv, CONV_PUBLIC[1:], conv_params()),
                 build=conv_and_grads, labels=("out", "(dx, dw, db)"), tol=1e-8, examples=3,
                 description="the convolution pasted into conv.py (conv_forward, conv_backward) is right"),
-        Compare(MF + ".values", 2, (MF,), cases=MASKED, build=masked_out, labels=("out",), tol=1e-9,
+        Compare(MF + ".values", 2, (MF,), cases=MASKED, build=MASKED_LAYER.out, labels=("out",), tol=1e-9,
                 hints=masked_forward_hints, examples=4,
                 description="out equals the reference's ('same' padding, masks A and B, colour groups)"),
-        Compare(MB + ".values", 2, (MF, MB), cases=MASKED, build=masked_grads, labels=("dx", "dw", "db"), tol=1e-9,
+        Compare(MB + ".values", 2, (MF, MB), cases=MASKED, build=MASKED_LAYER.gradients, labels=("dx", "dw", "db"), tol=1e-9,
                 hints=masked_backward_hints, examples=4,
                 description="(dx, dw, db) equal the reference's; dw is 0 where the mask is"),
         Property("masked_conv.torch", 1, (MASK, MF, MB), cases=MASKED, body=masked_vs_torch, examples=3,
@@ -776,27 +714,30 @@ def masked_checks():
                  description="changing one input pixel changes no output at an earlier pixel (raster order), nor at "
                              "the pixel itself except as mask A/B and the colour groups allow"),
         Gradient("masked_conv.numerical_gradient", 1, (MF, MB), HIDDEN, cases=Cases(make_masked, MASKED_PUBLIC[:2]),
-                 forward=masked_out, analytic=masked_grad_list, wrt=("x", "w", "b"), directions=3, probes=2,
+                 forward=MASKED_LAYER.out, analytic=MASKED_LAYER.gradient_list, wrt=("x", "w", "b"), directions=3, probes=2,
                  description="dx, dw, db match centred differences of your own forward"),
     ]
 
 
 def separable_checks():
     return [
-        Compare(DWF + ".values", 2, (DWF,), cases=DEPTHWISE, build=depthwise_out, labels=("out",), tol=1e-9,
+        Compare(DWF + ".values", 2, (DWF,), cases=DEPTHWISE, build=DEPTHWISE_LAYER.out, labels=("out",), tol=1e-9,
                 hints=depthwise_hints, examples=4,
                 description="out equals the reference's: one filter per input channel, depth multipliers 1 to 3"),
-        Compare(DWB + ".values", 2, (DWF, DWB), cases=DEPTHWISE, build=depthwise_grads, labels=("dx", "dw", "db"),
+        Compare(DWB + ".values", 2, (DWF, DWB), cases=DEPTHWISE, build=DEPTHWISE_LAYER.gradients, labels=("dx", "dw", "db"),
                 tol=1e-9, examples=4, description="(dx, dw, db) equal the reference's"),
-        Property("depthwise_conv.torch", 1, (DWF, DWB), cases=DEPTHWISE, body=depthwise_vs_torch, examples=3,
+        Property("depthwise_conv.torch", 1, (DWF, DWB), cases=DEPTHWISE, body=DEPTHWISE_LAYER.vs_torch(
+                     "torch.nn.functional.conv2d(..., groups=C)", lambda o, i: o.conv(
+                         i["x"], i["w"], i["b"], i["conv_param"], i["dout"], groups=i["x"].shape[1]), 1e-9,
+                     depthwise_hints), examples=3,
                  description="out and (dx, dw, db) equal torch's conv2d with groups = C, and autograd"),
         Gradient("depthwise_conv.numerical_gradient", 1, (DWF, DWB), HIDDEN,
-                 cases=Cases(make_depthwise, DEPTHWISE_PUBLIC[:2]), forward=depthwise_out,
-                 analytic=depthwise_grad_list, wrt=("x", "w", "b"), directions=3, probes=2,
+                 cases=Cases(make_depthwise, DEPTHWISE_PUBLIC[:2]), forward=DEPTHWISE_LAYER.out,
+                 analytic=DEPTHWISE_LAYER.gradient_list, wrt=("x", "w", "b"), directions=3, probes=2,
                  description="dx, dw, db match centred differences of your own forward"),
-        Compare(SF + ".values", 2, (SF,), cases=DEPTHWISE, build=separable_out, labels=("out",), tol=1e-9,
+        Compare(SF + ".values", 2, (SF,), cases=DEPTHWISE, build=SEPARABLE_LAYER.out, labels=("out",), tol=1e-9,
                 examples=4, description="out equals the reference's: a depthwise convolution, then a 1 × 1"),
-        Compare(SB + ".values", 2, (SF, SB), cases=DEPTHWISE, build=separable_grads,
+        Compare(SB + ".values", 2, (SF, SB), cases=DEPTHWISE, build=SEPARABLE_LAYER.gradients,
                 labels=("dx", "dw_depth", "dw_point", "db"), tol=1e-9, examples=4,
                 description="(dx, dw_depth, dw_point, db) equal the reference's"),
         Property("separable_conv.is_rank_one_conv", 1, (SF, SB),
@@ -804,11 +745,13 @@ def separable_checks():
                              depthwise_params().map(lambda p: dict(p, M=1))),
                  body=separable_is_rank_one, examples=3,
                  description="with M = 1 it is the convolution whose kernel is W[f, c] = w_point[f, c] · w_depth[c]"),
-        Property("separable_conv.torch", 1, (SF, SB), HIDDEN, cases=DEPTHWISE_HIDDEN, body=separable_vs_torch,
+        Property("separable_conv.torch", 1, (SF, SB), HIDDEN, cases=DEPTHWISE_HIDDEN, body=SEPARABLE_LAYER.vs_torch(
+                     "a depthwise conv2d, then a 1 x 1 conv2d", lambda o, i: o.separable(
+                         i["x"], i["w"], i["w_point"], i["b_point"], i["conv_param"], i["dout_point"]), 1e-9),
                  examples=4, description="out and gradients equal a depthwise and a 1 × 1 torch conv2d"),
         Gradient("separable_conv.numerical_gradient", 1, (SF, SB), HIDDEN,
-                 cases=Cases(make_depthwise, DEPTHWISE_PUBLIC[1:]), forward=separable_out,
-                 analytic=separable_grad_list, wrt=("x", "w", "w_point", "b_point"), objective=separable_objective,
+                 cases=Cases(make_depthwise, DEPTHWISE_PUBLIC[1:]), forward=SEPARABLE_LAYER.out,
+                 analytic=SEPARABLE_LAYER.gradient_list, wrt=("x", "w", "w_point", "b_point"), objective=separable_objective,
                  directions=3, probes=2, description="all four gradients match centred differences of your forward"),
         Compare("costs.lecture", 2, (COST, SCOST, RATIO), cases=Cases(dict, COST_LECTURE), build=costs,
                 labels=("conv_cost", "separable_conv_cost", "separable_cost_ratio"), tol=1e-12, hints=cost_hints,
