@@ -111,12 +111,12 @@ def make_transposed(p):
 
 
 @st.composite
-def transposed_params(draw):
+def transposed_params(draw, output_padding=True):
     p = {k: draw(st.integers(1, n)) for k, n in (("N", 2), ("C", 3), ("F", 3), ("H", 4), ("W", 4), ("HH", 4),
                                                   ("WW", 4), ("stride", 3))}
     p["seed"] = draw(st.integers(0, 2 ** 16))
     p["pad"] = draw(st.integers(0, 2))
-    if draw(st.booleans()):
+    if output_padding and draw(st.booleans()):
         p["output_padding"] = draw(st.integers(0, p["stride"] - 1))
     op = p.get("output_padding", 0)
     while min((p["H"] - 1) * p["stride"] + p["HH"], (p["W"] - 1) * p["stride"] + p["WW"]) + op - 2 * p["pad"] < 1:
@@ -155,23 +155,26 @@ TRANSPOSED_LAYER = Layer(TF, TB, ("x", "w", "b", "conv_param"), ("dx", "dw", "db
 
 
 def make_gradient_of_conv(p):
-    """A convolution x (N, F, H2, W2) -> y (N, C, H, W) with weights (C, F, HH, WW); its upstream gradient dy is
-    the transposed convolution's input."""
+    """A convolution from (N, F, H2, W2) to y (N, C, H, W) with weights w (C, F, HH, WW) (w read as a convolution's
+    (C_out, C_in, HH, WW)); its upstream gradient dy is the transposed convolution's input x. Without
+    output_padding, so that the convolution tiles its input exactly."""
     case = make_transposed(p)
-    case["x_shape"] = case["dout"].shape
+    case["conv_input"] = np.zeros(case["dout"].shape)
     return case
 
 
 def is_gradient_of_conv(ctx, i):
-    """conv_transpose_forward(dy, w, 0, conv_param) equals the gradient of sum(conv2d(x, w) * dy) with respect to
-    x: the transposed convolution is the backward pass of a convolution (the lecture's definition)."""
+    """conv_transpose_forward(dy, w, 0, conv_param) equals the dx your conv_backward gives for the upstream gradient
+    dy of a convolution with weights w: the transposed convolution is the backward pass of a convolution."""
+    zero_bias = np.zeros(i["w"].shape[1])
     plan = ctx.plan()
-    plan.returns(plan.call(TF, i["x"], i["w"], np.zeros(i["w"].shape[1]), i["conv_param"])[0])
-    (got,) = ctx.run_student(plan)
-    expected = oracle().conv_input_gradient(i["x_shape"], i["w"], i["conv_param"], i["x"])
-    check_value(got, expected, "conv_transpose_forward(dy, w, 0, conv_param) (vs the gradient of conv2d(x, w) "
-                               "with respect to x, for the upstream gradient dy)", 1e-8, transposed_hints(
-                                   dict(i, b=np.zeros(i["w"].shape[1]))))
+    conv = plan.call(CF, i["conv_input"], i["w"], np.zeros(i["w"].shape[0]), i["conv_param"])
+    plan.returns(plan.call(TF, i["x"], i["w"], zero_bias, i["conv_param"])[0], plan.call(CB, i["x"], conv[1]))
+    got, conv_grads = ctx.run_student(plan)
+    check_value(conv_grads, conv_grads, "conv_backward", np.inf)
+    check_value(got, conv_grads[0], "conv_transpose_forward(dy, w, 0, conv_param) (vs the dx of your conv_backward "
+                                    "for the upstream gradient dy, w read as the convolution's weights)", 1e-9,
+                transposed_hints(dict(i, b=zero_bias)))
 
 
 def bad_output_padding(ctx, i):
@@ -312,17 +315,18 @@ DEFORM_LAYER = Layer(DF, DB, ("x", "offset", "w", "b", "conv_param"), ("dx", "do
 
 
 def zero_offsets_is_conv(ctx, i):
-    """All offsets 0: every tap samples its grid pixel, so the layer is the plain convolution."""
-    zeros = np.zeros(i["offset"].shape)
+    """All offsets 0: every tap samples its grid pixel, so the layer is your plain convolution, gradients too."""
     plan = ctx.plan()
-    out = DEFORM_LAYER.call(plan, dict(i, offset=zeros))
-    plan.returns(out[0], plan.call(DB, i["dout"], out[1]))
-    got, grads = ctx.run_student(plan)
-    expected, (dx, dw, db) = oracle().conv(i["x"], i["w"], i["b"], i["conv_param"], i["dout"])
-    check_value(got, expected, "out with zero offsets (vs torch.nn.functional.conv2d)", 1e-9)
+    out = DEFORM_LAYER.call(plan, dict(i, offset=np.zeros(i["offset"].shape)))
+    conv = plan.call(CF, i["x"], i["w"], i["b"], i["conv_param"])
+    plan.returns(out[0], plan.call(DB, i["dout"], out[1]), conv[0], plan.call(CB, i["dout"], conv[1]))
+    got, grads, expected, (dx, dw, db) = ctx.run_student(plan)
+    check_value(expected, expected, "conv_forward", np.inf)
+    check_value(got, expected, "out with zero offsets (vs your conv_forward)", 1e-9)
     if not isinstance(grads, (tuple, list)) or len(grads) != 4:
         raise Fail("deform_conv_backward should return (dx, doffset, dw, db)", "wrong return value")
-    check_value((grads[0], grads[2], grads[3]), (dx, dw, db), "(dx, dw, db) with zero offsets (vs conv2d's)", 1e-9)
+    check_value((grads[0], grads[2], grads[3]), (dx, dw, db), "(dx, dw, db) with zero offsets (vs your "
+                                                              "conv_backward's)", 1e-9)
 
 
 def make_shift(p):
@@ -348,11 +352,11 @@ def integer_offsets_shift(ctx, i):
     moved[:, :, max(0, -a):H - max(0, a), max(0, -c):W - max(0, c)] = \
         i["x"][:, :, max(0, a):H + min(0, a), max(0, c):W + min(0, c)]
     plan = ctx.plan()
-    plan.returns(DEFORM_LAYER.out(plan, i))
-    (got,) = ctx.run_student(plan)
-    expected, _ = oracle().conv(moved, i["w"], i["b"], i["conv_param"], i["dout"])
-    check_value(got, expected, "out with every offset (dy, dx) = (%d, %d) (vs conv2d of x shifted by (%d, %d))"
-                % (a, c, -a, -c), 1e-9, deform_hints(i))
+    plan.returns(DEFORM_LAYER.out(plan, i), plan.call(CF, moved, i["w"], i["b"], i["conv_param"])[0])
+    got, expected = ctx.run_student(plan)
+    check_value(expected, expected, "conv_forward", np.inf)
+    check_value(got, expected, "out with every offset (dy, dx) = (%d, %d) (vs your conv_forward of x shifted by "
+                               "(%d, %d))" % (a, c, -a, -c), 1e-9, deform_hints(i))
 
 
 # ---------------------------------------------------------------- masked convolution
@@ -544,17 +548,18 @@ def separable_objective(output, inputs):
 
 
 def separable_is_rank_one(ctx, i):
-    """With M = 1 a separable convolution is the convolution whose kernel W[f, c] = w_point[f, c] · w_depth[c]."""
+    """With M = 1 a separable convolution is your convolution with the kernel W[f, c] = w_point[f, c] · w_depth[c]."""
+    full = i["w_point"][:, :, 0, 0, None, None] * i["w"][None, :, 0]
     plan = ctx.plan()
     out = SEPARABLE_LAYER.call(plan, i)
-    plan.returns(out[0], plan.call(SB, i["dout_point"], out[1]))
-    got, grads = ctx.run_student(plan)
-    full = i["w_point"][:, :, 0, 0, None, None] * i["w"][None, :, 0]
-    expected, (dx, _, db) = oracle().conv(i["x"], full, i["b_point"], i["conv_param"], i["dout_point"])
-    check_value(got, expected, "out (vs conv2d with the kernel W[f, c] = w_point[f, c] · w_depth[c])", 1e-9)
+    conv = plan.call(CF, i["x"], full, i["b_point"], i["conv_param"])
+    plan.returns(out[0], plan.call(SB, i["dout_point"], out[1]), conv[0], plan.call(CB, i["dout_point"], conv[1]))
+    got, grads, expected, (dx, _, db) = ctx.run_student(plan)
+    check_value(expected, expected, "conv_forward", np.inf)
+    check_value(got, expected, "out (vs your conv_forward with the kernel W[f, c] = w_point[f, c] · w_depth[c])", 1e-9)
     if not isinstance(grads, (tuple, list)) or len(grads) != 4:
         raise Fail("separable_conv_backward should return (dx, dw_depth, dw_point, db)", "wrong return value")
-    check_value((grads[0], grads[3]), (dx, db), "(dx, db) (vs that convolution's)", 1e-9)
+    check_value((grads[0], grads[3]), (dx, db), "(dx, db) (vs your conv_backward's for that kernel)", 1e-9)
 
 
 COST_LECTURE = ({"H_out": 14, "W_out": 14, "C_in": 512, "C_out": 512, "K": 3, "M": 1, "bias": False},  # Table 3
@@ -617,6 +622,11 @@ def every_layer(plan, r):
 
 # ---------------------------------------------------------------- the checks
 
+CONV_CHECK = Compare("conv.values", 1, (CF, CB), cases=Cases(make_conv, CONV_PUBLIC[1:], conv_params()),
+                     build=conv_and_grads, labels=("out", "(dx, dw, db)"), tol=1e-8, examples=3,
+                     description="the convolution pasted into conv.py (conv_forward, conv_backward) is right")
+
+
 def transposed_checks():
     return [
         Compare(TSIZE + ".values", 1, (TSIZE,), cases=Cases(dict, SIZE_PUBLIC, SIZE_DRAWN), build=transposed_size,
@@ -629,12 +639,11 @@ def transposed_checks():
                             "shapes"),
         Compare(TF + ".hidden", 1, (TF,), HIDDEN, cases=TRANSPOSED_HIDDEN, build=TRANSPOSED_LAYER.out, labels=("out",),
                 tol=1e-8, hints=transposed_hints, examples=8),
-        Property("conv_transpose.is_gradient_of_conv", 2, (TF,), cases=Cases(make_gradient_of_conv,
-                                                                            TRANSPOSED_PUBLIC[:2],
-                                                                            transposed_params()),
-                 body=is_gradient_of_conv, examples=4,
-                 description="the lecture's definition: conv_transpose_forward(dy, w, 0, ...) is the gradient of a "
-                             "convolution with the same w, stride and pad with respect to its input (torch autograd)"),
+        Property("conv_transpose.is_gradient_of_conv", 2, (TF, CF, CB),
+                 cases=Cases(make_gradient_of_conv, TRANSPOSED_PUBLIC[:2], transposed_params(output_padding=False)),
+                 body=is_gradient_of_conv, examples=4, requires=("conv.values",),
+                 description="the lecture's definition: conv_transpose_forward(dy, w, 0, ...) is the dx of your "
+                             "conv_backward for a convolution with the same w, stride and pad"),
         Property("conv_transpose.torch", 2, (TF, TB), cases=TRANSPOSED, body=TRANSPOSED_LAYER.vs_torch(
                      "torch.nn.functional.conv_transpose2d", lambda o, i: o.transposed(
                          i["x"], i["w"], i["b"], i["conv_param"], i["dout"]), 1e-8, transposed_hints), examples=4,
@@ -667,12 +676,13 @@ def deformable_checks():
                             "bilinear sampling, strides and padding"),
         Compare(DF + ".hidden", 1, (DF,), HIDDEN, cases=DEFORM_HIDDEN, build=DEFORM_LAYER.out, labels=("out",), tol=1e-8,
                 hints=deform_hints, examples=8),
-        Property("deform_conv.zero_offsets_is_conv", 2, (DF, DB), cases=DEFORM, body=zero_offsets_is_conv, examples=3,
-                 description="with every offset 0, out and (dx, dw, db) are the plain convolution's (torch conv2d)"),
-        Property("deform_conv.integer_offsets_shift", 2, (DF,), cases=Cases(make_shift, SHIFT_PUBLIC, SHIFT_DRAWN),
-                 body=integer_offsets_shift, examples=4,
-                 description="one integer offset (a, c) everywhere is the convolution of the input shifted by "
-                             "(−a, −c)"),
+        Property("deform_conv.zero_offsets_is_conv", 2, (DF, DB, CF, CB), cases=DEFORM, body=zero_offsets_is_conv,
+                 examples=3, requires=("conv.values",),
+                 description="with every offset 0, out and (dx, dw, db) are your plain convolution's"),
+        Property("deform_conv.integer_offsets_shift", 2, (DF, CF), cases=Cases(make_shift, SHIFT_PUBLIC, SHIFT_DRAWN),
+                 body=integer_offsets_shift, examples=4, requires=("conv.values",),
+                 description="one integer offset (a, c) everywhere is your convolution (no padding) of the input "
+                             "shifted by (−a, −c)"),
         Property("deform_conv.torch", 2, (DF, DB), cases=DEFORM, body=DEFORM_LAYER.vs_torch(
                      "bilinear sampling by torch.nn.functional.grid_sample", lambda o, i: o.deformable(
                          i["x"], i["offset"], i["w"], i["b"], i["conv_param"], i["dout"]), 1e-8, deform_hints), examples=3,
@@ -699,9 +709,6 @@ def masked_checks():
         Property(MASK + ".rejects_bad_masks", 1, (MASK,), HIDDEN, cases=Cases(dict, BAD_MASKS), body=mask_raises,
                  requires=(MASK + ".worked_example",),
                  description="ValueError for an even kernel, a type other than A or B, channels not in G groups"),
-        Compare("conv.values", 1, (CF, CB), cases=Cases(make_conv, CONV_PUBLIC[1:], conv_params()),
-                build=conv_and_grads, labels=("out", "(dx, dw, db)"), tol=1e-8, examples=3,
-                description="the convolution pasted into conv.py (conv_forward, conv_backward) is right"),
         Compare(MF + ".values", 2, (MF,), cases=MASKED, build=MASKED_LAYER.out, labels=("out",), tol=1e-9,
                 hints=masked_forward_hints, examples=4,
                 description="out equals the reference's ('same' padding, masks A and B, colour groups)"),
@@ -740,11 +747,12 @@ def separable_checks():
         Compare(SB + ".values", 2, (SF, SB), cases=DEPTHWISE, build=SEPARABLE_LAYER.gradients,
                 labels=("dx", "dw_depth", "dw_point", "db"), tol=1e-9, examples=4,
                 description="(dx, dw_depth, dw_point, db) equal the reference's"),
-        Property("separable_conv.is_rank_one_conv", 1, (SF, SB),
+        Property("separable_conv.is_rank_one_conv", 1, (SF, SB, CF, CB),
                  cases=Cases(make_depthwise, tuple(dict(p, M=1) for p in DEPTHWISE_PUBLIC),
                              depthwise_params().map(lambda p: dict(p, M=1))),
-                 body=separable_is_rank_one, examples=3,
-                 description="with M = 1 it is the convolution whose kernel is W[f, c] = w_point[f, c] · w_depth[c]"),
+                 body=separable_is_rank_one, examples=3, requires=("conv.values",),
+                 description="with M = 1 it is your convolution with the kernel W[f, c] = w_point[f, c] · "
+                             "w_depth[c]"),
         Property("separable_conv.torch", 1, (SF, SB), HIDDEN, cases=DEPTHWISE_HIDDEN, body=SEPARABLE_LAYER.vs_torch(
                      "a depthwise conv2d, then a 1 x 1 conv2d", lambda o, i: o.separable(
                          i["x"], i["w"], i["w_point"], i["b_point"], i["conv_param"], i["dout_point"]), 1e-9),
@@ -777,5 +785,5 @@ ASSIGNMENT = Assignment(
                  **{s: ("masked",) for s in (MASK, MF, MB)},
                  **{s: ("separable",) for s in (DWF, DWB, SF, SB, COST, SCOST, RATIO)},
                  **{s: ("conv",) for s in (CF, CB)}),
-    checks=transposed_checks() + deformable_checks() + masked_checks() + separable_checks(),
+    checks=[CONV_CHECK] + transposed_checks() + deformable_checks() + masked_checks() + separable_checks(),
     reference_modules=("transposed", "deformable", "masked", "separable", "conv"))
