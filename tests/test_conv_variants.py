@@ -55,7 +55,7 @@ MUTANTS = [
      "mask[:, :, :, :cx] = 1\n    mask[:, :, :cy, cx] = 1", "pixelcnn_mask.worked_example", "ABOVE the centre",
      ("conv.values",)),
     ("mask_ignores_colour_groups", M, "mask[:, :, cy, cx] = sees", "mask[:, :, cy, cx] = mask_type == 'B'",
-     "masked_conv.causal", "must not see", ("conv.values",)),
+     "pixelcnn_mask.worked_example", "differs", ("conv.values",)),
     ("masked_dw_not_masked", M, "return dx, dw * mask, db", "return dx, dw, db", "masked_conv_backward.values",
      "dw must be 0", ("masked_conv_forward.values",)),
     ("mask_not_applied", M, "conv_forward(x, w * mask, b, conv_param)", "conv_forward(x, w, b, conv_param)",
@@ -83,6 +83,13 @@ def test_mutant_is_caught_by_its_check(tmp_path, name, file, old, new, check, sa
     path = mutant(tmp_path, "conv_variants", file, old, new)
     result = graded(path, "conv_variants", (check,) + still)
     assert_caught(result, check, still, says=says)
+
+
+def test_causality_catches_a_centre_tap_that_sees_a_later_colour(tmp_path):
+    """Mask B without colour groups: R's features at a pixel see that pixel's G and B."""
+    path = mutant(tmp_path, "conv_variants", M, "mask[:, :, cy, cx] = sees", "mask[:, :, cy, cx] = mask_type == 'B'")
+    out = graded(path, "conv_variants", ("masked_conv.causal",))["masked_conv.causal"]
+    assert out.status == "failed" and "must not see that input" in out.output, out.output
 
 
 def test_hidden_gradient_checks_catch_a_wrong_backward(tmp_path):

@@ -122,7 +122,7 @@ SPECS = drawn_specs()
 SMALL_PUBLIC = (  # a few readable specs
     {"spec": (("conv", 4, 3, 1, 1), ("maxpool", 2, 2, 0), ("flatten",), ("linear", 10)), "input_shape": (3, 8, 8),
      "moving_stats": False},
-    {"spec": (("conv", 8, 3, 2, 1, {"bias": False}), ("bn",), ("dwconv", 3, 1, 1, {"bias": False}),
+    {"spec": (("conv", 8, 3, 2, 1, {"bias": False}), ("bn",), ("dwconv", 3, 1, 1, {"bias": False, "multiplier": 2}),
               ("bn", {"scale": False}), ("conv", 6, 1, 1, 0, {"groups": 2})), "input_shape": (2, 7, 9),
      "moving_stats": True},
     {"spec": (("branches", ((("conv", 2, 1, 1, 0),), (("maxpool", 3, 1, 1), ("conv", 3, (1, 3), 1, (0, 1))), ())),

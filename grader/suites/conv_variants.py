@@ -433,7 +433,9 @@ MASKED_PUBLIC = ({"N": 2, "c": 1, "f": 2, "G": 1, "K": 5, "H": 6, "W": 5, "type"
                  {"N": 1, "c": 2, "f": 1, "G": 1, "K": 3, "H": 4, "W": 4, "type": "B", "py": 1, "px": 1, "ch": 1,
                   "seed": 1},
                  {"N": 1, "c": 1, "f": 2, "G": 3, "K": 3, "H": 4, "W": 3, "type": "A", "py": 2, "px": 0, "ch": 1,
-                  "seed": 2})
+                  "seed": 2},
+                 {"N": 1, "c": 1, "f": 1, "G": 3, "K": 3, "H": 3, "W": 3, "type": "B", "py": 1, "px": 1, "ch": 2,
+                  "seed": 3})
 MASKED = Cases(make_masked, MASKED_PUBLIC, MASKED_DRAWN)
 
 
