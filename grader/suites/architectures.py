@@ -7,7 +7,8 @@ MobileNetV2) are PROVIDED as specs (specs.py): each plan builds the spec with th
 spec to ask (and the student kit can replay the reference's answers). Expected values are the reference's
 counts; the reference is checked against torch models built on the "meta" device
 (reference/architectures/oracle.py) in the tests, and drawn specs are checked against that oracle here.
-Nothing in this file counts anything.
+This file draws specs (tracking shapes only to keep them valid) and words hints; the counts a hint compares
+with come from reference/architectures/mistakes.py (grading side).
 """
 from hypothesis import strategies as st
 

@@ -12,8 +12,9 @@ lecture's properties are checked on the student's code alone: a transposed convo
 convolution; a deformable convolution with zero offsets is the plain convolution and with one integer offset
 the convolution of the shifted input; a masked convolution's output never depends on the pixel itself
 (mask A) or on pixels after it in raster order; a separable convolution is a convolution with a rank-1
-kernel. Nothing in this file computes an answer: hints that need a simulation call
-reference/conv_variants/mistakes.py (grading side).
+kernel. Expected values come from the reference, torch or the student's own code; this file makes inputs
+(their shapes follow the README's size formulas) and words hints: a hint that needs a simulation calls
+reference/conv_variants/mistakes.py (grading side: in the student kit that hint is silent).
 """
 from dataclasses import dataclass
 
