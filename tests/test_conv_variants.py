@@ -375,3 +375,18 @@ def test_modules_as_loose_files_with_relative_imports(tmp_path):
     result = graded(str(folder), "conv_variants", ("masked_conv_forward.values", "deform_conv_forward.values",
                                                    "conv.values"))
     assert all(o.status == "passed" for o in result.values()), {n: o.output for n, o in result.items()}
+
+
+@pytest.mark.parametrize("name,expected", [("conv_variants", ["conv_variants"]), ("dilation", ["dilation"])])
+def test_a_pasted_conv_py_selects_no_other_assignment(tmp_path, name, expected):
+    """Both assignments grade conv_forward/conv_backward in conv.py: that file alone tells neither apart."""
+    from grader import spec
+    from grader.run import select
+    from grader.submission import prepare
+    submission = prepare(os.path.join(REFERENCE, name), str(tmp_path / "work"))
+    assert [a.name for a in select(submission, ())] == expected
+    only_conv = tmp_path / "conv_only"
+    only_conv.mkdir()
+    shutil.copy(os.path.join(REFERENCE, name, "conv.py"), only_conv / "conv.py")
+    picked = [a.name for a in select(prepare(str(only_conv), str(tmp_path / "work2")), ())]
+    assert picked == [a.name for a in spec.assignments()]       # nothing to tell: every assignment, as for no code
