@@ -163,12 +163,8 @@ def call_depth(plan, i):
     return plan.call(DEPTH, spec_args(plan, i)[0])
 
 
-def features(name):
-    """A lecture network cut before its global pool or flatten: the feature extractor's output shape."""
-    return {"name": name, "features": True}
-
-
 def call_features_shape(plan, i):
+    """The output shape of a lecture network cut before its last `cut` layers (its feature extractor)."""
     spec, shape = lecture(plan, i)
     return plan.call(SHAPE, plan.method(spec, "__getitem__", plan.library("builtins.slice", None, -i["cut"])), shape)
 
