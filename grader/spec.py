@@ -131,7 +131,7 @@ def assignments(names=None):
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "conv_variants", "dropout",
-             "optimizers", "inception", "densenet", "resnet", "architectures", "analytic"]
+             "normalization", "optimizers", "inception", "densenet", "resnet", "architectures", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]
