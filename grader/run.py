@@ -40,8 +40,12 @@ def select(submission, names):
 def _defines(submission, assignment, every):
     """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
     the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
-    submission."""
+    submission. A name that several assignments grade (conv_forward: dilation and conv_variants) tells none of
+    them apart and is not looked at."""
+    shared = {s for other in every if other is not assignment for s in other.symbols}
     for symbol, hints in assignment.symbols.items():
+        if symbol in shared:
+            continue
         src, _ = submission.find(symbol, hints, assignment.name)
         if src is None:
             continue

@@ -185,8 +185,8 @@ def assignments(names=None):
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "norms", "backprop", "activations", "image_kernels", "conv_pool",
-             "dilation", "dropout", "normalization", "optimizers", "schedules", "inception", "densenet", "resnet",
-             "analytic"]
+             "dilation", "conv_variants", "dropout", "normalization", "optimizers", "schedules", "inception",
+             "densenet", "resnet", "architectures", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]

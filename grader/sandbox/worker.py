@@ -224,7 +224,7 @@ class Store(dict):
 # torch's own layers, loss and optimizer for a training loop run on the student's model, sympy symbols.
 # Plans are written by the trusted parent; the list keeps the reference side (run in the parent) to these.
 LIBRARY = frozenset({
-    "builtins.getattr", "builtins.list", "builtins.tuple",
+    "builtins.getattr", "builtins.list", "builtins.tuple", "builtins.slice",
     "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.Generator", "torch.normal", "torch.flatten",
     "torch.set_grad_enabled", "torch.cuda.is_available", "torch.set_default_device",
     "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
