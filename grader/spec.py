@@ -20,6 +20,8 @@ class Check:
     kind: str = "check"
     requires: tuple = ()           # names of checks that must pass first (static and speed checks of a stub
                                    # would otherwise pass on a function that does nothing)
+    rests_on: tuple | None = None  # value checks whose degenerate failure means this one is not graded; None:
+                                   # derived (grader/checks/grounds.py)
 
     def run(self, ctx):
         raise NotImplementedError
@@ -91,7 +93,8 @@ class Assignment:
             name = todo.pop()
             if name not in wanted:
                 wanted.add(name)
-                todo += list(self.check(name).requires)
+                from .checks.grounds import rests_on
+                todo += list(self.check(name).requires) + list(rests_on(self, self.check(name)))
         return dataclasses.replace(self, checks=[c for c in self.checks if c.name in wanted])
 
     def check(self, name):

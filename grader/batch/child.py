@@ -56,7 +56,10 @@ def grade_job(job, names, course, isolation, slot, max_scores):
     try:
         report = grade(job["path"], names, course, isolation=isolation, slot=slot, student_id=job["student"])
     except Exception as exc:   # a bug in the grader, not in the submission: record it, keep going
-        message = "internal grader error (%s: %s)\n%s" % (type(exc).__name__, exc, traceback.format_exc(limit=6))
+        from ..run import scrub_paths
+        sys.stderr.write("dlgrader: internal error grading %s:\n%s" % (job["student"], traceback.format_exc(limit=8)))
+        message = "internal grader error (%s: %s); the course staff have the details in the batch's logs" % (
+            type(exc).__name__, scrub_paths(str(exc))[:300])
         record = error_record(job, message, "error", max_scores)
         record["seconds"] = round(time.monotonic() - t0, 3)
         return record, None
