@@ -22,6 +22,7 @@ from .sandbox.client import Sandbox
 from .sandbox.plan import LocalRunner
 from .sandbox.recorded import NotRecorded
 from .submission import SubmissionError, prepare
+from .util import safe_text
 
 
 def select(submission, names):
@@ -81,7 +82,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
                                              slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
-    return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
+    return Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
                   isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
 
 
