@@ -6,17 +6,15 @@ import contextlib
 import importlib
 import os
 import re
-import shutil
-import tempfile
 import time
 import traceback
 
-from . import spec
+from . import spec, tempdirs
 from .checks.cases import render
 from .checks.context import Context
 from .checks.grounds import blocked_by
 from .checks.validate import Fail
-from .course import Course
+from .course import Course, refuse_default_secret
 from .report import Report, environment
 from .sandbox.client import Sandbox
 from .sandbox.plan import LocalRunner
@@ -54,19 +52,21 @@ def _defines(submission, assignment, every):
     return False
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None):
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None,
+          allow_default_secret=None):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
     `student_id` picks the student's variant of written answers (when the course enables variants).
-    `checks` (names) grades only those checks and the ones they require."""
+    `checks` (names) grades only those checks and the ones they require. Hidden checks refuse the course's
+    default secret (DefaultSecretError) unless `allow_default_secret` (None: $DLGRADER_ALLOW_DEFAULT_SECRET)."""
+    from . import studentkit as bundle
     if course is None:
-        from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
     from .isolation import claim_slot, probe
     if not hasattr(isolation, "sandbox_args"):
         isolation = probe(isolation or "auto")
     started = time.monotonic()
-    top = tempfile.mkdtemp(prefix="dlgrader-")
-    os.chmod(top, 0o755)
+    tempdirs.reap()          # what a killed grader left behind
+    top = tempdirs.make("grade")
     outcomes, notes = [], []
     try:
         try:
@@ -74,14 +74,16 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
+        selected = [a.subset(checks) if checks is not None else a for a in select(submission, names)]
+        if not (visible_only or bundle.active()) and any(c.visibility == spec.HIDDEN for a in selected
+                                                          for c in a.checks):
+            refuse_default_secret(course, allow_default_secret)
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
-            for assignment in select(submission, names):
-                if checks is not None:
-                    assignment = assignment.subset(checks)
+            for assignment in selected:
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
                                              slot, student_id)
     finally:
-        shutil.rmtree(top, ignore_errors=True)
+        tempdirs.remove(top)
     return Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
                   isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
 

@@ -86,7 +86,7 @@ class Sandbox:
     """Runs call plans in a worker for one submission rooted at `root` (a prepared directory)."""
 
     def __init__(self, root, workdir, limits=None, launcher=None, import_paths=(), worker_path=None,
-                 cleanup=None, cgroup=(), user=None, preload=()):
+                 cleanup=None, cgroup=(), user=None, preload=(), python=None, libraries=None, env=None):
         self.root, self.workdir = root, workdir
         self.limits = limits or Limits()
         self.launcher = launcher or []   # a command prefix from the isolation layer (bwrap, ...)
@@ -94,6 +94,9 @@ class Sandbox:
         self.cleanup = cleanup           # kills whatever the submission left behind (L1: every process of its uid)
         self.cgroup = list(cgroup)       # cgroup.procs files the worker joins (L1)
         self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
+        self.python = python or sys.executable   # an interpreter the worker's user can read (isolation.py)
+        self.libraries = library_paths() if libraries is None else list(libraries)   # numpy, torch: for it
+        self.env = dict(env or {})       # added to the scrubbed environment (LD_LIBRARY_PATH of a mirror)
         self.import_paths = list(import_paths)
         self.preload = list(preload)     # libraries the worker imports while it starts (see Assignment.preload)
         self.proc = None
@@ -134,14 +137,14 @@ class Sandbox:
             # there for the parent to open (as root, at L1). An unnamed file has no path to replace; every
             # worker (re)start appends to the same open file, and only the parent can read it back.
             self.log = tempfile.TemporaryFile(prefix="dlgrader-output-")
-        cmd = self.launcher + [sys.executable, "-I", "-S", self.worker_path, str(req_r), str(resp_w),
-                               json.dumps(library_paths())]
+        cmd = self.launcher + [self.python, "-I", "-S", self.worker_path, str(req_r), str(resp_w),
+                               json.dumps(self.libraries)]
         user = {} if self.user is None else {"user": self.user.pw_uid, "group": self.user.pw_gid,
                                              "extra_groups": []}
         try:
             self.proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir,
-                env=worker_env(self.workdir), pass_fds=(req_r, resp_w), start_new_session=True,
+                env=dict(worker_env(self.workdir), **self.env), pass_fds=(req_r, resp_w), start_new_session=True,
                 preexec_fn=self._preexec, close_fds=True, **user)
         finally:
             os.close(req_r)
