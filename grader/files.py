@@ -123,9 +123,11 @@ def _extract(zf, label, dest, keep, limits, notes):
         raise FileProblem("%s has more than %d entries" % (label, limits.members))
     os.makedirs(dest, exist_ok=True)
 
-    def skip(name, why):
+    def skip(name, why):   # one template per reason: the notes are translated whole (grader/i18n)
         if notes is not None:
-            notes.append("skipped %s in %s: %s" % (safe_text(repr(name)), label, why))
+            notes.append({"outside": "skipped %r in the .zip: its path points outside the submission",
+                          "link": "skipped %r in the .zip: symbolic links are not followed",
+                          "name": "skipped %r in the .zip: its name has control characters"}[why] % safe_text(name))
 
     planned, written = 0, 0
     chosen = []
@@ -135,13 +137,13 @@ def _extract(zf, label, dest, keep, limits, notes):
         if not parts or info.is_dir():
             continue
         if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
-            skip(name, "its path points outside the submission")
+            skip(name, "outside")
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
-            skip(name, "symbolic links are not followed")
+            skip(name, "link")
             continue
         if not all(safe_name(p) for p in parts):
-            skip(name, "its name has control characters")
+            skip(name, "name")
             continue
         if not keep(parts):
             continue
