@@ -31,7 +31,7 @@ class DefaultSecretError(ValueError):
 
 
 def allow_default_secret(flag=None):
-    """Whether hidden checks may run with the default secret: the flag when given, else $DLGRADER_ALLOW_DEFAULT_SECRET."""
+    """Whether hidden checks may run with the default secret: the flag when given, else the environment."""
     if flag is not None:
         return bool(flag)
     return os.environ.get(ALLOW_ENV, "").strip().lower() in ("1", "true", "yes")

@@ -508,7 +508,7 @@ def advice():
         pass
     if os.geteuid() != 0:
         tips.append("run as root (or via sudo) for L1: a dedicated uid per slot")
-    elif os.path.realpath(sys.executable).startswith("/root/"):
-        tips.append("the interpreter lives under /root (mode 700): L1 works only inside bubblewrap here; a venv "
-                    "made from /usr/bin/python3 makes L1 work without it")
+    elif not shutil.which("bwrap") and not all(map(others_can_read, [interpreter_trees()[0]] + interpreter_trees()[1])):
+        tips.append("the interpreter is not readable by other users (pyenv under /root?): inside bubblewrap it is "
+                    "mounted; without, L1 runs a readable mirror of it under %s (hard links, built once)" % MIRROR)
     return tips

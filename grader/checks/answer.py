@@ -7,18 +7,18 @@ the student's parameters (their variant when the course enables variants) within
 question by equivalence with the key's formula (a randomized identity test, bounded in time).
 """
 import difflib
+import functools
 import json
 import math
 import os
 import re
-import time
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..spec import Check
 from ..util import safe_data
-from .bounded import Overrun, bounded
+from .bounded import Budget, Overrun, bounded
 from .validate import Fail
 
 MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read (the course's is ~5 KiB)
@@ -29,7 +29,7 @@ MAX_KEY_PARTS = 16            # parts of one dotted TOML key (a.b.c): the parser
 ANSWER_SECONDS = 5.0          # CPU and wall time to parse and grade one answer (the course's take milliseconds)
 ANSWER_MEMORY_MB = 1024       # address space one answer may add
 PARSE_SECONDS = 10.0          # reading the TOML/JSON file itself (2 MiB of it takes about 2 s)
-FILE_SECONDS = 30.0           # all answers of one file together
+FILE_SECONDS = 30.0           # CPU seconds for all answers of one file together
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
@@ -52,6 +52,17 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+
+
+@functools.lru_cache(maxsize=1)
+def warm_up():
+    """Parse and grade a trivial answer once in the parent, so that sympy's and mpmath's first-use work (imports,
+    caches) is inherited by every forked evaluation instead of being redone (and counted) in each."""
+    a = analytic()
+    a.evaluate(a.parse_answer("sqrt(2)*ln(3)/floor(2.5) + x - x"))
+    close(Fraction(1, 3), 1 / 3, Fraction(0), Fraction(1, 10 ** 6))
+    next(iter(a.QUESTIONS.values())).result({s.name: v for s, v in next(iter(a.QUESTIONS.values()))
+                                             .substitute().items()})
 
 
 def read_answers(submission, notes=None, label="analytic"):
@@ -219,11 +230,11 @@ class Answer(Check):
             raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
         raw = self.entry(ctx, sheet)
         question = analytic().QUESTIONS[self.question]
-        spent = getattr(ctx, "answer_seconds", 0.0)
-        if spent > FILE_SECONDS:
+        budget = ctx.__dict__.setdefault("answer_budget", Budget(FILE_SECONDS))
+        if budget.left <= 0:
             raise Fail("not graded: the answers before it used up the %g s allowed for evaluating an answers file"
                        % FILE_SECONDS, "too slow to evaluate", hint="write plain numbers or short expressions")
-        t0 = time.monotonic()
+        warm_up()
         before = len(ctx.notes)
 
         def grade():   # sympy on the student's text: in a forked copy of the grader, with limits
@@ -232,13 +243,11 @@ class Answer(Check):
             except Fail as fail:
                 return {"fail": [fail.message, fail.category, fail.hint], "notes": ctx.notes[before:]}
         try:
-            done = bounded(grade, ANSWER_SECONDS, ANSWER_MEMORY_MB)
+            done = bounded(grade, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
         except Overrun as over:
             raise Fail("not graded: evaluating your answer %s took more %s than allowed (%g s, %d MiB)"
                        % (quoted(raw), over, ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
                        hint="write a plain number or a short expression")
-        finally:
-            ctx.answer_seconds = spent + time.monotonic() - t0
         for note in done["notes"]:
             _note(ctx, note)
         if "fail" in done:

@@ -2,8 +2,9 @@
 
 The written answers are parsed and compared by sympy in the parent (no student code runs), but sympy can take
 exponential time or memory on a short text (`ln(ln(...ln(2)...))`). `bounded(fn)` runs `fn()` in a forked copy
-of the parent (so nothing is imported or pickled again): CPU time and address space limited by rlimits, wall
-time by the parent, which kills it. The result travels back as JSON; `fn` returns JSON-able data or raises Fail,
+of the parent (so nothing is imported or pickled again): CPU time and address space limited by rlimits; a
+wall-clock deadline (a few times the CPU limit: a loaded machine is slow, a blocked child uses no CPU) kept by
+the parent, which kills it. A `Budget` bounds the CPU time of several such computations together. The result travels back as JSON; `fn` returns JSON-able data or raises Fail,
 which is rebuilt here. Where fork does not exist, `fn()` runs in this process, unbounded.
 """
 import json
@@ -18,10 +19,18 @@ import warnings
 from .validate import Fail
 
 MAX_RESULT = 1 << 20   # bytes of JSON a bounded computation may send back
+WALL_FACTOR = 4        # wall-clock seconds allowed per second of CPU time
 
 
 class Overrun(Exception):
     """The computation ran out of time or memory (str: which, for the student)."""
+
+
+class Budget:
+    """CPU seconds left for a series of bounded computations (one answers file, say)."""
+
+    def __init__(self, seconds):
+        self.left = seconds
 
 
 def _address_space():
@@ -65,9 +74,14 @@ def _child(fn, w, seconds, memory_mb):
         os._exit(code)
 
 
-def bounded(fn, seconds=5.0, memory_mb=1024):
-    """fn() with at most `seconds` of CPU and wall time and `memory_mb` more address space. Returns its value;
-    raises the Fail it raised, Overrun when a limit was hit, RuntimeError when it broke otherwise."""
+def bounded(fn, seconds=5.0, memory_mb=1024, budget=None):
+    """fn() with at most `seconds` of CPU time (and of the `budget` left), `memory_mb` more address space, and
+    WALL_FACTOR times as much wall time. Returns its value; raises the Fail it raised, Overrun when a limit was
+    hit, RuntimeError when it broke otherwise."""
+    if budget is not None:
+        if budget.left <= 0:
+            raise Overrun("time")
+        seconds = min(seconds, budget.left)
     if not hasattr(os, "fork"):
         return fn()
     r, w = os.pipe()
@@ -78,7 +92,7 @@ def bounded(fn, seconds=5.0, memory_mb=1024):
         os.close(r)
         _child(fn, w, seconds, memory_mb)
     os.close(w)
-    chunks, size, deadline = [], 0, time.monotonic() + seconds + 1.0
+    chunks, size, deadline = [], 0, time.monotonic() + WALL_FACTOR * seconds + 1.0
     try:
         while True:
             left = deadline - time.monotonic()
@@ -95,7 +109,9 @@ def bounded(fn, seconds=5.0, memory_mb=1024):
             chunks.append(chunk)
     finally:
         os.close(r)
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
+        if budget is not None:
+            budget.left -= usage.ru_utime + usage.ru_stime
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise Overrun("time")
     if not chunks:
