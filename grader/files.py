@@ -177,15 +177,15 @@ def copy_tree(src, dest, keep, limit, total, count, notes=None):
     for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
         rel = os.path.relpath(dirpath, src)
         base = [] if rel == "." else rel.split(os.sep)
-        dirnames[:] = sorted(d for d in dirnames if safe_name(d) and keep(base + [d], folder=True)
+        unsafe = [d for d in dirnames if not safe_name(d)] + \
+                 [f for f in filenames if not safe_name(f) and keep(base + [f])]
+        if unsafe and notes is not None:   # a name that would reach the reports as it is
+            notes += ["skipped %s: its name has control characters" % safe_text(repr(x)) for x in sorted(unsafe)]
+        dirnames[:] = sorted(d for d in dirnames if d not in unsafe and keep(base + [d], folder=True)
                              and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
-            if not keep(base + [name]) or os.path.islink(full):
-                continue
-            if not safe_name(name):
-                if notes is not None:
-                    notes.append("skipped %s: its name has control characters" % safe_text(repr(name)))
+            if name in unsafe or not keep(base + [name]) or os.path.islink(full):
                 continue
             n += 1
             if n > count:

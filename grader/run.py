@@ -73,7 +73,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
             submission = prepare(path, os.path.join(top, "submission"))
             notes += submission.notes
         except SubmissionError as exc:
-            submission, notes = None, ["the submission could not be read: %s" % exc]
+            submission, notes = None, ["the submission could not be read: %s" % safe_text(exc)]
         selected = [a.subset(checks) if checks is not None else a for a in select(submission, names)]
         if not (visible_only or bundle.active()) and any(c.visibility == spec.HIDDEN for a in selected
                                                           for c in a.checks):

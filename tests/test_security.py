@@ -58,29 +58,27 @@ def every_rendering(report):
 # ---------------------------------------------------------------- 1. root write through the output log
 
 @LAYERS
-def test_output_log_link_neither_writes_nor_measures_a_host_file(tmp_path, iso):
-    """The student replaces what was `student_output.log` in its work dir with links to host paths, exits, and
-    prints from the next worker. Contained: the parent follows no link in the work dir — no host file is
-    created or written (as root this would be a root write), and no host file's size is reported."""
-    created = tmp_path / "created-by-the-parent"
-    secret = tmp_path / "host-file"
-    secret.write_bytes(b"s" * 123457)
-    prelude = """for name, target in (("student_output.log", %r), ("output.log", %r)):
-    try:
-        os.remove(name)
-    except OSError:
-        pass
-    try:
-        os.symlink(target, name)
-    except OSError:
-        pass""" % (str(created), str(secret))
+@pytest.mark.parametrize("existing", [False, True], ids=["new_host_file", "existing_host_file"])
+def test_output_log_link_neither_writes_nor_measures_a_host_file(tmp_path, iso, existing):
+    """The student replaces `student_output.log` (where the parent used to open the worker's stdout, in the work
+    dir the student owns) with a link to a host path, exits, and prints from the next worker. Contained: the
+    parent follows no link in the work dir — no host file is created or written (as root: a root write), and no
+    host file's size is reported ("your code printed N bytes")."""
+    target = tmp_path / "host-file"
+    if existing:
+        target.write_bytes(b"s" * 123457)
+    prelude = """try:
+    os.remove("student_output.log")
+except OSError:
+    pass
+os.symlink(%r, "student_output.log")""" % str(target)
     path = attack(tmp_path, prelude, """    print("x" * 1000)
     if not os.path.exists("restarted"):
         open("restarted", "w").close()
         os._exit(0)
     return 0.0, np.zeros_like(W)""")
     result, report = graded(path, iso)
-    assert not created.exists() and secret.read_bytes() == b"s" * 123457
+    assert target.exists() == existing and (not existing or target.read_bytes() == b"s" * 123457)
     assert not any("123457" in n for n in report.notes), report.notes
     assert any("printed" in n for n in report.notes)      # its own output is still counted
 
