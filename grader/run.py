@@ -52,10 +52,44 @@ def _defines(submission, assignment, every):
     return False
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None):
+class NothingToGrade(Exception):
+    """`grade(strict=True)`: the submission holds nothing the selected assignments grade. `.args[0]` says why
+    in one line; `.report` is its zero result, every check failed with that line, none of them run."""
+
+    def __init__(self, why, report):
+        super().__init__(why)
+        self.report = report
+
+
+def nothing_gradable(submission, assignments):
+    """Why `submission` (None: it could not be read) holds nothing that `assignments` grade, in one line for
+    the user; None when at least one of their functions, classes or answers files is there."""
+    if submission is None:
+        return "the submission could not be read"
+    if submission.answers and any(a.answers for a in assignments):
+        return None
+    if any(submission.find(symbol, hints, a.name)[0] is not None for a in assignments
+           for symbol, hints in a.symbols.items()):
+        return None
+    broken = [f for f in submission.files if f.problem]
+    if broken:
+        return "%s could not be read: %s" % (broken[0].path, broken[0].problem.splitlines()[0])
+    if not submission.files and not submission.answers:
+        return "it holds no .py file, notebook or answers file"
+    if len(assignments) == 1:
+        symbols = list(assignments[0].symbols)
+        return "it defines no function or class of %s (%s)" % (
+            assignments[0].name, ", ".join(symbols[:3]) + (", ..." if len(symbols) > 3 else ""))
+    return "it defines no function or class of %s" % (
+        ", ".join(a.name for a in assignments) if len(assignments) <= 3 else "any assignment")
+
+
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None,
+          strict=False):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
     `student_id` picks the student's variant of written answers (when the course enables variants).
-    `checks` (names) grades only those checks and the ones they require."""
+    `checks` (names) grades only those checks and the ones they require. `strict`: raise NothingToGrade,
+    without running any check, when the submission holds nothing gradable (`nothing_gradable`)."""
     if course is None:
         from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
@@ -67,21 +101,31 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     os.chmod(top, 0o755)
     outcomes, notes = [], []
     try:
+        why = None
         try:
             submission = prepare(path, os.path.join(top, "submission"))
             notes += submission.notes
         except SubmissionError as exc:
-            submission, notes = None, ["the submission could not be read: %s" % exc]
+            submission, notes, why = None, ["the submission could not be read: %s" % exc], str(exc)
+        chosen = select(submission, names)
+        if strict and submission is not None:
+            why = nothing_gradable(submission, chosen)
+            if why:
+                submission = None
+                notes.append("nothing to grade: %s" % why)
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
-            for assignment in select(submission, names):
+            for assignment in chosen:
                 if checks is not None:
                     assignment = assignment.subset(checks)
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
                                              slot, student_id)
     finally:
         shutil.rmtree(top, ignore_errors=True)
-    return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
-                  isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+    report = Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
+                    isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+    if strict and why:
+        raise NothingToGrade(why, report)
+    return report
 
 
 def reference_runner(assignment, course, notes=None):

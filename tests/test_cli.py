@@ -65,15 +65,72 @@ def test_bad_arguments_exit_non_zero(args):
     assert proc.returncode == 2
 
 
-def test_missing_path_is_graded_zero_not_a_crash(tmp_path):
-    proc = dlgrader("grade", str(tmp_path / "nothing.py"), "-a", "knn")
-    assert proc.returncode == 0 and "no such file" in proc.stdout
+NOTHING_GRADABLE = {                      # what users hand `grade` by mistake -> what the one line says
+    "missing.py": (None, "no such file or folder"),
+    "empty": ({}, "no Python files"),
+    "figure.png": (b"\x89PNG\r\n\x1a\n", "cannot grade figure.png"),
+    "broken.py": ("def compute_distances_two_loops(self, X:\n    pass\n", "syntax error on line 1"),
+    "unrelated.py": ("def helper(x):\n    return x\n", "defines no function or class of knn (KNearestNeighbor"),
+    "notes": ({"notes.txt": "my answers are on paper"}, "no Python files"),
+}
+
+
+def lay_out(path, content):
+    if isinstance(content, dict):
+        path.mkdir()
+        for name, text in content.items():
+            (path / name).write_text(text)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    return str(path)
+
+
+@pytest.mark.parametrize("name", sorted(NOTHING_GRADABLE))
+def test_nothing_gradable_exits_2_with_one_short_line(tmp_path, name):
+    content, says = NOTHING_GRADABLE[name]
+    proc = dlgrader("grade", lay_out(tmp_path / name, content), *(["-a", "knn"] if name == "unrelated.py" else []))
+    assert proc.returncode == 2, proc.stdout[-500:] + proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1 and says in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_nothing_gradable_still_writes_the_zero_result_a_platform_shows(tmp_path):
+    target = tmp_path / "results.json"
+    proc = dlgrader("grade", lay_out(tmp_path / "broken.py", NOTHING_GRADABLE["broken.py"][0]), "-a", "knn",
+                    "--format", "gradescope", "-o", str(target))
+    assert proc.returncode == 2 and "syntax error" in proc.stderr
+    data = json.loads(target.read_text())
+    assert data["score"] == 0 and data["tests"] and "syntax error on line 1" in data["tests"][0]["output"]
+
+
+def test_a_wrong_submission_that_defines_the_functions_exits_0(tmp_path):
+    """Exit 2 is for 'nothing gradable', never for a low score: a file with one wrong knn function is graded."""
+    wrong = "class KNearestNeighbor:\n    def train(self, X, y):\n        pass\n"
+    proc = dlgrader("grade", lay_out(tmp_path / "k_nearest_neighbor.py", wrong), "-a", "knn", "--isolation", "l0")
+    assert proc.returncode == 0 and "total: 0 /" in proc.stdout, proc.stderr
 
 
 def test_check_runs_public_checks_and_counts_hidden_ones():
     proc = dlgrader("check", "knn", "--path", os.path.join(REFERENCE, "knn"))
     assert proc.returncode == 0
     assert "hidden check(s)" in proc.stdout and ".hidden" not in proc.stdout
+
+
+@pytest.mark.parametrize("path,status", [(os.path.join(STUBS, "knn"), 1), ("{tmp}/missing", 2),
+                                         ("{tmp}/broken.py", 2)])
+def test_check_exits_1_when_a_public_check_fails_2_when_nothing_to_check(tmp_path, path, status):
+    lay_out(tmp_path / "broken.py", NOTHING_GRADABLE["broken.py"][0])
+    proc = dlgrader("check", "knn", "--path", path.format(tmp=tmp_path), "--isolation", "l0")
+    assert proc.returncode == status, proc.stdout[-500:] + proc.stderr
+    assert ("FAIL" in proc.stdout) if status == 1 else (len(proc.stderr.splitlines()) == 1 and not proc.stdout)
+
+
+def test_help_documents_the_exit_status():
+    for args in (["--help"], ["grade", "--help"], ["check", "--help"]):
+        out = dlgrader(*args).stdout
+        assert "exit status:" in out and "nothing" in out and "1  a public check failed" in out
 
 
 @pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'),
