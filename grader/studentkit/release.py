@@ -254,7 +254,7 @@ build-backend = "setuptools.build_meta"
 name = "dlgrader-student-kit"
 version = "%(version)s"
 description = "Public checks of the course's exercises"
-requires-python = ">=3.10"
+requires-python = ">=3.11"
 dependencies = [%(torch)s"numpy>=1.24", "hypothesis>=6.80", "nbformat>=5.7", "rich>=13", "pytest>=7.4"]
 
 [project.scripts]
