@@ -184,8 +184,8 @@ def test_run_autograder_on_a_broken_submission_scores_as_dlgrader_grade(autograd
     assert here == {k: v for k, v in there.items() if k not in speed}
 
 
-@pytest.mark.parametrize("files,says", [({}, "no Python files"), ({"knn.py": "def f(:\n"}, "syntax error")])
-def test_run_autograder_on_nothing_gradable_still_writes_results(autograder, files, says):
-    results, wall = autograde(autograder, files)
+def test_run_autograder_on_nothing_gradable_still_writes_results(autograder):
+    """dlgrader exits 2 (tests/test_cli.py has every case); Gradescope still gets a zero that says why."""
+    results, wall = autograde(autograder, {"knn.py": "def f(:\n"})
     validate(results, wall)
-    assert results["score"] == 0 and says in results["tests"][0]["output"]
+    assert results["score"] == 0 and "syntax error" in results["tests"][0]["output"]

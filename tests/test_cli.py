@@ -71,7 +71,6 @@ NOTHING_GRADABLE = {                      # what users hand `grade` by mistake -
     "figure.png": (b"\x89PNG\r\n\x1a\n", "cannot grade figure.png"),
     "broken.py": ("def compute_distances_two_loops(self, X:\n    pass\n", "syntax error on line 1"),
     "unrelated.py": ("def helper(x):\n    return x\n", "defines no function or class of knn (KNearestNeighbor"),
-    "notes": ({"notes.txt": "my answers are on paper"}, "no Python files"),
 }
 
 

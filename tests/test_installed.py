@@ -1,12 +1,15 @@
 """dlgrader as users install it: a wheel in a fresh venv, where site-packages holds grader/, reference/ and
 numpy together (tests/installing.py), and `pip install --user`. Every command runs from a folder that is not
 the checkout, and the checkout is nowhere on the path."""
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 
 import pytest
@@ -17,11 +20,25 @@ from installing import base_python, build_wheel, copy_distributions, new_venv, p
 
 KNN = "k_nearest_neighbor.py"
 SQUARED = ("return np.sqrt(np.maximum(sq, 0.0))", "return np.maximum(sq, 0.0)")   # a known bug: no square root
-STEAL = '''import sys
+STEAL = """import sys
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_Blocker"]   # L0's import blocker, gone
-import reference.knn.k_nearest_neighbor as knn                                     # the installed reference
-KNearestNeighbor = knn.KNearestNeighbor
-'''
+try:
+    import reference.knn.cross_validation as stolen                                 # the installed reference
+except ImportError as exc:
+    stolen, why = None, str(exc)
+
+
+def cross_validate_k(*args, **kwargs):
+    if stolen is None:
+        raise RuntimeError(why)
+    return stolen.cross_validate_k(*args, **kwargs)
+
+
+def choose_best_k(*args, **kwargs):
+    if stolen is None:
+        raise RuntimeError(why)
+    return stolen.choose_best_k(*args, **kwargs)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -85,30 +102,28 @@ def test_the_install_puts_the_grader_beside_numpy_and_not_the_checkout(venv, els
     assert json.loads(proc.stdout) == [site_packages(venv)] * 3     # the layout that broke the worker
 
 
-@pytest.mark.parametrize("isolation", ["l0", "auto"])
-def test_the_installed_grader_gives_the_bundled_reference_full_marks_from_any_folder(venv, elsewhere, isolation):
-    statuses, data = graded(venv, os.path.join(site_packages(venv), "reference"), elsewhere,
-                            "--isolation", isolation)
+def test_the_installed_grader_gives_the_bundled_reference_full_marks_from_any_folder(venv, elsewhere):
+    statuses, data = graded(venv, os.path.join(site_packages(venv), "reference"), elsewhere)
     ok, _ = full_marks(statuses, data)
     assert ok, [t["output"][:300] for t in data["tests"] if t["status"] != "passed"]
 
 
-def test_the_worker_imports_torch_but_cannot_find_the_installed_reference(venv, elsewhere, tmp_path):
-    """A submission that also imports torch still earns full marks (the worker sees the libraries); one that
-    removes L0's import blocker to take the installed reference earns nothing: at L0 `reference` is not on the
-    worker's path at all, at L2 it is not even mounted."""
-    honest = tmp_path / "honest"
-    honest.mkdir()
-    for name in (KNN, "cross_validation.py"):
-        text = open(os.path.join(REFERENCE, "knn", name)).read().replace("from .k_nearest", "from k_nearest")
-        (honest / name).write_text("import uses_torch  # noqa\n" + text)
-    (honest / "uses_torch.py").write_text("import torch\nassert torch.zeros(1).numel() == 1\n")
-    ok, data = full_marks(*graded(venv, str(honest), elsewhere, "--isolation", "l0"))
-    assert ok, [t["output"][:300] for t in data["tests"] if t["status"] != "passed"]
-    (tmp_path / "steal.py").write_text(STEAL)
-    for isolation in ("l0", "auto"):
-        statuses, data = graded(venv, str(tmp_path / "steal.py"), elsewhere, "--isolation", isolation)
-        assert data["score"] == 0 and "No module named 'reference'" in data["tests"][0]["output"], data["tests"][0]
+@pytest.mark.parametrize("isolation", ["l0", "auto"])
+def test_the_worker_imports_torch_but_cannot_find_the_installed_reference(venv, elsewhere, tmp_path, isolation):
+    """KNearestNeighbor (the reference's, importing torch first) passes: the worker sees the libraries.
+    cross_validation.py removes L0's import blocker to take the installed reference: it cannot find it (at L0
+    `reference` is not on the worker's path, at L2 it is not even mounted), so its checks fail."""
+    text = open(os.path.join(REFERENCE, "knn", KNN)).read()
+    (tmp_path / KNN).write_text("import uses_torch  # noqa\n" + text)
+    (tmp_path / "uses_torch.py").write_text("import torch\nassert torch.zeros(1).numel() == 1\n")
+    (tmp_path / "cross_validation.py").write_text(STEAL)
+    statuses, data = graded(venv, str(tmp_path), elsewhere, "--isolation", isolation)
+    speed = {c.name for c in get("knn").checks if c.kind == "speed"}
+    knn = {c.name for c in get("knn").checks if "KNearestNeighbor" in c.symbols}
+    stolen = [t for t in data["tests"] if t["name"] not in knn]
+    assert all(statuses[name] == "passed" for name in knn - speed), data["tests"]
+    assert stolen and all(t["status"] == "failed" for t in stolen)
+    assert "No module named 'reference'" in "\n".join(t["output"] for t in stolen), stolen
 
 
 def test_a_buggy_submission_scores_the_same_installed_and_in_the_checkout(venv, elsewhere, tmp_path):
@@ -165,3 +180,52 @@ def test_a_normal_user_grades_the_reference_with_the_installed_wheel(wheel):
                                                                  if t["status"] != "passed"]
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def floor():
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        spec = tomllib.load(f)["project"]["requires-python"]
+    assert re.fullmatch(r">=3\.\d+", spec), spec
+    return 3, int(spec.split(".")[1])
+
+
+def interpreter(major, minor):
+    """A python<major>.<minor> on this machine (PATH, pyenv's versions), or None."""
+    name = "python%d.%d" % (major, minor)
+    found = [shutil.which(name)] + sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%d.%d.*/bin/%s"
+                                                                      % (major, minor, name))))
+    for python in filter(None, found):
+        proc = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                              text=True)
+        if proc.returncode == 0 and proc.stdout.strip() == str((major, minor)):
+            return python
+    return None
+
+
+def test_one_python_floor_everywhere_and_this_suite_runs_on_it(wheel, monkeypatch, tmp_path):
+    """pyproject, the wheel, the student kit, the Gradescope bundle (its pyproject when the grader is installed
+    without one, and the interpreters setup.sh looks for) claim the same floor; the code needs it (tomllib);
+    this suite runs at the floor or above (CI: 3.11, the floor)."""
+    from grader import bundle
+    from grader.studentkit import release
+    low = floor()
+    claim = 'requires-python = ">=%d.%d"' % low
+    names = zipfile.ZipFile(wheel).namelist()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Requires-Python: >=%d.%d" % low in metadata
+    assert claim in release.PYPROJECT
+    monkeypatch.setattr(bundle, "project_root", lambda: str(tmp_path))      # installed: no pyproject.toml there
+    assert claim in bundle.pyproject_text()
+    looked_for = re.search(r"for candidate in ([^;]+);", bundle.SETUP_SH).group(1).split()
+    assert min(int(c.split(".")[1]) for c in looked_for) == low[1]
+    assert sys.version_info[:2] >= low
+
+
+def test_pip_refuses_the_wheel_below_the_floor(wheel):
+    major, minor = floor()
+    older = interpreter(major, minor - 1)
+    if older is None:
+        pytest.skip("no python%d.%d here" % (major, minor - 1))
+    proc = subprocess.run([older, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-index", wheel],
+                          capture_output=True, text=True, env=dict(os.environ, PIP_CONFIG_FILE=os.devnull), timeout=120)
+    assert proc.returncode != 0 and "requires a different Python" in proc.stdout + proc.stderr, proc.stderr
