@@ -86,13 +86,20 @@ def lay_out(path, content):
     return str(path)
 
 
+def main(capsys, *args):
+    """The CLI in this process (no interpreter start): (exit status, stdout, stderr)."""
+    from grader.cli import main as cli
+    status = cli(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
 @pytest.mark.parametrize("name", sorted(NOTHING_GRADABLE))
-def test_nothing_gradable_exits_2_with_one_short_line(tmp_path, name):
+def test_nothing_gradable_exits_2_with_one_short_line(tmp_path, capsys, name):
     content, says = NOTHING_GRADABLE[name]
-    proc = dlgrader("grade", lay_out(tmp_path / name, content), *(["-a", "knn"] if name == "unrelated.py" else []))
-    assert proc.returncode == 2, proc.stdout[-500:] + proc.stderr
-    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1 and says in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr
+    status, out, err = main(capsys, "grade", lay_out(tmp_path / name, content),
+                            *(["-a", "knn"] if name == "unrelated.py" else []))
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and says in err, (status, out[-500:], err)
 
 
 def test_nothing_gradable_still_writes_the_zero_result_a_platform_shows(tmp_path):
@@ -104,11 +111,12 @@ def test_nothing_gradable_still_writes_the_zero_result_a_platform_shows(tmp_path
     assert data["score"] == 0 and data["tests"] and "syntax error on line 1" in data["tests"][0]["output"]
 
 
-def test_a_wrong_submission_that_defines_the_functions_exits_0(tmp_path):
+def test_a_wrong_submission_that_defines_the_functions_exits_0(tmp_path, capsys):
     """Exit 2 is for 'nothing gradable', never for a low score: a file with one wrong knn function is graded."""
     wrong = "class KNearestNeighbor:\n    def train(self, X, y):\n        pass\n"
-    proc = dlgrader("grade", lay_out(tmp_path / "k_nearest_neighbor.py", wrong), "-a", "knn", "--isolation", "l0")
-    assert proc.returncode == 0 and "total: 0 /" in proc.stdout, proc.stderr
+    status, out, err = main(capsys, "grade", lay_out(tmp_path / "k_nearest_neighbor.py", wrong), "-a", "knn",
+                            "--isolation", "l0")
+    assert status == 0 and "total: 0 /" in out, err
 
 
 def test_check_runs_public_checks_and_counts_hidden_ones():
@@ -119,17 +127,19 @@ def test_check_runs_public_checks_and_counts_hidden_ones():
 
 @pytest.mark.parametrize("path,status", [(os.path.join(STUBS, "knn"), 1), ("{tmp}/missing", 2),
                                          ("{tmp}/broken.py", 2)])
-def test_check_exits_1_when_a_public_check_fails_2_when_nothing_to_check(tmp_path, path, status):
+def test_check_exits_1_when_a_public_check_fails_2_when_nothing_to_check(tmp_path, capsys, path, status):
     lay_out(tmp_path / "broken.py", NOTHING_GRADABLE["broken.py"][0])
-    proc = dlgrader("check", "knn", "--path", path.format(tmp=tmp_path), "--isolation", "l0")
-    assert proc.returncode == status, proc.stdout[-500:] + proc.stderr
-    assert ("FAIL" in proc.stdout) if status == 1 else (len(proc.stderr.splitlines()) == 1 and not proc.stdout)
+    got, out, err = main(capsys, "check", "knn", "--path", path.format(tmp=tmp_path), "--isolation", "l0")
+    assert got == status, out[-500:] + err
+    assert ("FAIL" in out) if status == 1 else (len(err.splitlines()) == 1 and not out)
 
 
-def test_help_documents_the_exit_status():
-    for args in (["--help"], ["grade", "--help"], ["check", "--help"]):
-        out = dlgrader(*args).stdout
-        assert "exit status:" in out and "nothing" in out and "1  a public check failed" in out
+@pytest.mark.parametrize("args", [["--help"], ["grade", "--help"], ["check", "--help"]])
+def test_help_documents_the_exit_status(capsys, args):
+    with pytest.raises(SystemExit) as done:
+        main(capsys, *args)
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and "exit status:" in out and "nothing" in out and "1  a public check failed" in out
 
 
 @pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'),
