@@ -196,7 +196,8 @@ def questions(assignment, course, stubs_folder, tmp, enough=PLANS_PER_SYMBOL):
         return sum(bool(answered_by(p, symbol)) for p, _ in spy.seen) < want
     for kinds in (("compare",), VALUE_KINDS):          # comparisons first: they ask the plainest questions
         for check in assignment.checks:
-            if check.visibility == spec.VISIBLE and check.kind in kinds and any(short(s, enough) for s in check.symbols):
+            wanted = any(short(symbol, enough) for symbol in check.symbols)
+            if check.visibility == spec.VISIBLE and check.kind in kinds and wanted:
                 run_check(check, ctx, passed)
     return spy.seen, table
 

@@ -168,10 +168,10 @@ def test_a_normal_user_grades_the_reference_with_the_installed_wheel(wheel):
         pip(["install", "-q", "--no-deps", wheel], python=os.path.join(prefix, "bin", "python"))
         os.makedirs(out, mode=0o777)
         os.chmod(out, 0o777)
-        proc = subprocess.run([shutil.which("runuser"), "-u", "nobody", "--", os.path.join(prefix, "bin", "dlgrader"), "grade",
-                               os.path.join(site_packages(prefix), "reference"), "-a", "knn", "--format", "json",
-                               "-o", os.path.join(out, "r.json")], cwd=out, capture_output=True, text=True,
-                              env={"PATH": "/usr/bin:/bin", "HOME": out, "LANG": "C.UTF-8"}, timeout=300)
+        command = [os.path.join(prefix, "bin", "dlgrader"), "grade", os.path.join(site_packages(prefix), "reference"),
+                   "-a", "knn", "--format", "json", "-o", os.path.join(out, "r.json")]
+        proc = subprocess.run([shutil.which("runuser"), "-u", "nobody", "--"] + command, cwd=out, capture_output=True,
+                              text=True, env={"PATH": "/usr/bin:/bin", "HOME": out, "LANG": "C.UTF-8"}, timeout=300)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         with open(os.path.join(out, "r.json")) as f:
             data = json.load(f)
@@ -229,3 +229,16 @@ def test_pip_refuses_the_wheel_below_the_floor(wheel):
     proc = subprocess.run([older, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-index", wheel],
                           capture_output=True, text=True, env=dict(os.environ, PIP_CONFIG_FILE=os.devnull), timeout=120)
     assert proc.returncode != 0 and "requires a different Python" in proc.stdout + proc.stderr, proc.stderr
+
+
+def test_the_installed_grader_builds_a_student_kit_and_a_gradescope_bundle(venv, elsewhere):
+    """The wheel carries what `release` and `gradescope` read: the stubs, the reference, the package data."""
+    kit, bundle = os.path.join(elsewhere, "kit"), os.path.join(elsewhere, "autograder.zip")
+    for args in (["release", kit, "-a", "knn"], ["gradescope", "-o", bundle, "-a", "knn"]):
+        proc = dlgrader(venv, args, elsewhere)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert os.path.isfile(os.path.join(kit, "assignments", "knn", "k_nearest_neighbor.py"))
+    assert os.path.isfile(os.path.join(kit, "grader", "studentkit", "_data", "recorded", "knn.npz"))
+    assert not os.path.exists(os.path.join(kit, "reference"))
+    names = zipfile.ZipFile(bundle).namelist()
+    assert "dlgrader/reference/knn/k_nearest_neighbor.py" in names and "dlgrader/grader/i18n/fa.json" in names

@@ -14,7 +14,7 @@ import pytest
 
 from grader import spec
 from grader.studentkit.scan import Fingerprints, scan
-from helpers import REFERENCE, ROOT, STUBS
+from helpers import REFERENCE, STUBS
 from installing import fresh_copy
 from kitcode import kit_grader_is_this_grader, leaks
 
