@@ -15,8 +15,9 @@ def correlate(x, w, b, stride, pad):
     return np.einsum("nchwpq,fcpq->nfhw", win, w) + b[:, None, None]
 
 
-def route_to_first_max(x, pool_param, dout):
-    """Max-pool backward by brute force: each window's gradient to its first maximum in row-major order."""
+def route_to_first_max(x, pool_param, dout, how="first"):
+    """Max-pool backward by brute force: each window's gradient to its first maximum in row-major order (or its
+    last one, or split equally among its tied maxima: `how`)."""
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     dx = np.zeros(x.shape)
     N, C, H_out, W_out = dout.shape
@@ -24,6 +25,12 @@ def route_to_first_max(x, pool_param, dout):
         for c in range(C):
             for i in range(H_out):
                 for j in range(W_out):
-                    k = int(np.argmax(x[n, c, i * s:i * s + ph, j * s:j * s + pw]))
+                    window = x[n, c, i * s:i * s + ph, j * s:j * s + pw]
+                    if how == "split":
+                        top = window == window.max()
+                        dx[n, c, i * s:i * s + ph, j * s:j * s + pw] += top * dout[n, c, i, j] / top.sum()
+                        continue
+                    k = int(np.argmax(window)) if how == "first" else \
+                        window.size - 1 - int(np.argmax(window.ravel()[::-1]))
                     dx[n, c, i * s + k // pw, j * s + k % pw] += dout[n, c, i, j]
     return dx
