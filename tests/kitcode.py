@@ -7,13 +7,18 @@ Generic: the graded names, their stubs and the checks come from `grader.spec`, s
 is covered without a change here. Infrastructure modules (cli, batch, sandbox, reports...) are not called:
 they compute no course answer, and calling them with arrays could act on the machine."""
 import ast
+import contextlib
 import copy
 import dataclasses
 import functools
 import importlib
 import inspect
 import os
+import json
 import pkgutil
+import resource
+import signal
+import subprocess
 import sys
 import types
 
@@ -30,6 +35,8 @@ from grader.submission import prepare
 
 COURSE_CODE = ("grader.suites", "grader.checks")     # the kit's grader code that knows the course's answers
 VALUE_KINDS = ("compare", "gradient", "property")    # static and speed checks read or time code, not values
+CALL_SECONDS = 1.0                                   # one stand-in's answer to one question
+MEMORY = 6 << 30                                     # address space of the screening process (torch included)
 PLANS_PER_SYMBOL = 3                                 # questions per graded symbol, the shortest plans first
 
 
@@ -259,30 +266,60 @@ class Question:
     in for `symbol` (the other symbols still the reference's)."""
 
     def __init__(self, plan, reply, positions, table, symbol):
-        arrays = []
-        steps = wire.decode_steps(plan.encode(arrays), arrays)
-        first = min(i for i, step in enumerate(steps) if _calls(step, symbol, set()) or "setconst" in step)
-        self.store, self.steps = wire.Store(), steps[first:]
-        wire.execute_plan(steps[:first], self.store, lambda name, module: _resolve(table, name))
+        self.arrays = []
+        self.encoded = plan.encode(self.arrays)
+        steps = wire.decode_steps(self.encoded, [a.copy() for a in self.arrays])
+        self.first = min(i for i, step in enumerate(steps) if _calls(step, symbol, set()) or "setconst" in step)
+        self.store = wire.Store()
+        wire.execute_plan(steps[:self.first], self.store, lambda name, module: _resolve(table, name))
         self.returns = [(r.name, r.item) for r in plan._returns]
         self.expected = [reply.values[i] for i in positions]
         self.positions, self.table, self.symbol = positions, table, symbol
 
-    def answered_by(self, candidate):
+    def ask(self, candidate):
+        """True: `candidate` gives the reference's answer; False: another answer; None: it raised (or ran over
+        CALL_SECONDS, or out of memory: `main` runs under an address-space limit)."""
         namespace = dict(self.table, **{self.symbol: candidate})
-        store, undo = copy.deepcopy(self.store), []
-        steps = copy.deepcopy(self.steps)
+        store, undo = copy.deepcopy(self.store) if self.store else wire.Store(), []
+        steps = wire.decode_steps(self.encoded, [a.copy() for a in self.arrays])[self.first:]
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), deadline(CALL_SECONDS):
                 failed = wire.execute_plan(steps, store, lambda name, module: _resolve(namespace, name), undo)
             if failed is not None:
-                return False
+                return None
             got = [store.ref(*self.returns[i]) for i in self.positions]
         except Exception:
-            return False
+            return None
         finally:
             wire.undo_constants(undo)
         return bool(same(got, self.expected))
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """TimeoutError in this (main) thread after `seconds`: a function asked another assignment's question may
+    loop for long on it (a size taken for a count)."""
+    def expire(signum, frame):
+        raise TimeoutError("over %g s" % seconds)
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def stands_in(candidate, questions):
+    """Whether `candidate` gives the reference's answer to one of `questions` (asked in order; a candidate that
+    raises on a check's question, a valid input, is no stand-in and is not asked further)."""
+    for q in questions:
+        answer = q.ask(candidate)
+        if answer is None:
+            return False
+        if answer:
+            return True
+    return False
 
 
 def _calls(step, symbol, own):
@@ -301,16 +338,15 @@ def _resolve(namespace, name):
 
 
 def leaks(kit, tmp, names=None):
-    """[(assignment, symbol, candidate label)]: every kit function that reproduces a graded symbol's answer on
-    a question of its visible checks that no trivial function (identity, zeros, None) answers — and, for a
-    symbol that no visible check asks about (graded by hidden checks only), every kit function that fits it at
-    all, the kit's own stubs aside."""
+    """(found, unasked): [(assignment, symbol, candidate label)] for every kit function that reproduces a
+    graded symbol's answer on a question of its visible checks that no trivial function (identity, zeros,
+    None) answers; [(assignment, symbol)] for the symbols no such question exists for (random draws judged by
+    their statistics, symbols only hidden checks grade): nothing is shown for those."""
     kit_modules = course_modules(kit)
     pool = candidates(kit_modules)
     course = Course()
     every = spec.assignments()
-    stubs = {id(stub(kit_modules, a.name, symbol)) for a in every for symbol in a.symbols}
-    found = []
+    found, unasked = [], []
     for assignment in every:
         if not assignment.symbols or names is not None and assignment.name not in names:
             continue
@@ -320,9 +356,30 @@ def leaks(kit, tmp, names=None):
             assert stub_obj is not None, "the kit has no stub of %s.%s" % (assignment.name, symbol)
             asked = [Question(p, r, answered_by(p, symbol), table, symbol)
                      for p, r in sorted(seen, key=lambda pr: len(pr[0].steps)) if r.ok and answered_by(p, symbol)]
-            asked = [q for q in asked if not any(q.answered_by(null) for null in NULL.values())][:PLANS_PER_SYMBOL]
+            asked = [q for q in asked if not any(q.ask(null) for null in NULL.values())][:PLANS_PER_SYMBOL]
+            if not asked:
+                unasked.append((assignment.name, symbol))
             for label, candidate in pool.items():
-                if fits(stub_obj, candidate) and (any(q.answered_by(candidate) for q in asked) if asked
-                                                  else id(candidate) not in stubs):
+                if asked and fits(stub_obj, candidate) and stands_in(candidate, asked):
                     found.append((assignment.name, symbol, label))
-    return found
+    return found, unasked
+
+
+def screen(kit, tmp, names=None):
+    """`leaks` in a child process under an address-space limit (a function asked for a count may take it for
+    a size and allocate it): (found, unasked) as lists of lists."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    proc = subprocess.run([sys.executable, os.path.abspath(__file__), kit, tmp] + list(names or ()),
+                          capture_output=True, text=True, preexec_fn=limit, timeout=900,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+                              [os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))] +
+                              os.environ.get("PYTHONPATH", "").split(os.pathsep))))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+if __name__ == "__main__":
+    import warnings
+    warnings.simplefilter("ignore")
+    print(json.dumps(leaks(sys.argv[1], sys.argv[2], sys.argv[3:] or None)))
