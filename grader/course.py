@@ -66,7 +66,7 @@ class Course:
         if not path:
             from . import studentkit as bundle
             return bundle.course() if bundle.active() else cls()   # the bundle's public settings, no secret
-        import tomllib   # here, not at the top: the student kit also runs on Python 3.10 (no course file there)
+        import tomllib   # here, not at the top: only a course file needs it
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))

@@ -23,6 +23,7 @@ import os
 import pwd
 import shutil
 import signal
+import site
 import stat
 import subprocess
 import sys
@@ -31,7 +32,6 @@ import time
 from dataclasses import dataclass, field
 
 LEVELS = ("l0", "l1", "l2")
-HIDDEN_PACKAGES = ("grader", "reference", "assignments")
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/passwd", "/etc/group",
              "/etc/nsswitch.conf", "/etc/localtime")
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32")
@@ -125,7 +125,7 @@ def readable_interpreter():
     python, trees = interpreter_trees()
     libraries = [os.path.realpath(p) for p in library_dirs()]
     if all(others_can_read(p) for p in [python] + trees):
-        return {"python": python, "libraries": libraries}
+        return {"python": python, "libraries": worker_dirs()}   # site-packages without dlgrader's own entries
     mirror = build_mirror(trees)
 
     def moved(path):
@@ -322,6 +322,11 @@ def library_dirs():
     return library_paths()
 
 
+def worker_dirs():
+    from .sandbox.client import worker_paths
+    return worker_paths()
+
+
 @functools.lru_cache(maxsize=1)
 def worker_copy():
     """A copy of worker.py outside the grader package (the package itself is hidden in the sandbox)."""
@@ -335,6 +340,7 @@ def worker_copy():
 
 
 def bwrap_command(bwrap, root, workdir, user, userns):
+    from .sandbox.client import HIDDEN_PACKAGES
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid", "--unshare-net",
            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
     if userns:
@@ -348,6 +354,7 @@ def bwrap_command(bwrap, root, workdir, user, userns):
             prefixes.append(p)
     libs = [os.path.realpath(d) for d in library_dirs()]
     binds += [(p, p, True) for p in prefixes + [d for d in libs if not any(d.startswith(q + os.sep) for q in prefixes)]]
+    binds += [(v, v, True) for v in worker_dirs() if v not in libs]   # views of them without dlgrader's own
     binds += [(root, root, True), (workdir, workdir, False), (worker_copy(), SANDBOX_WORKER, True)]
     # bwrap would create missing parents of a mount point with mode 0700, which the sandbox uid cannot cross
     mounted = {dest for _, dest, _ in binds} | {"/tmp", "/proc", "/dev", "/dev/shm"}
@@ -361,7 +368,7 @@ def bwrap_command(bwrap, root, workdir, user, userns):
         cmd += ["--perms", "0755", "--dir", p]
     for src, dest, ro in binds:
         cmd += ["--ro-bind" if ro else "--bind", src, dest]
-    for d in libs + [os.path.join(p, "lib") for p in prefixes]:
+    for d in dict.fromkeys(libs + [s for p in prefixes for s in site.getsitepackages([p])]):
         for name in HIDDEN_PACKAGES:  # even when installed in site-packages, the grader stays out of view
             hidden = os.path.join(d, name)
             if os.path.isdir(hidden):

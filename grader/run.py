@@ -56,12 +56,46 @@ def _defines(submission, assignment, every):
     return False
 
 
+class NothingToGrade(Exception):
+    """`grade(strict=True)`: the submission holds nothing the selected assignments grade. `.args[0]` says why
+    in one line; `.report` is its zero result, every check failed with that line, none of them run."""
+
+    def __init__(self, why, report):
+        super().__init__(why)
+        self.report = report
+
+
+def nothing_gradable(submission, assignments):
+    """Why `submission` (None: it could not be read) holds nothing that `assignments` grade, in one line for
+    the user; None when at least one of their functions, classes or answers files is there."""
+    if submission is None:
+        return "the submission could not be read"
+    if submission.answers and any(a.answers for a in assignments):
+        return None
+    if any(submission.find(symbol, hints, a.name)[0] is not None for a in assignments
+           for symbol, hints in a.symbols.items()):
+        return None
+    broken = [f for f in submission.files if f.problem]
+    if broken:
+        return "%s could not be read: %s" % (broken[0].path, broken[0].problem.splitlines()[0])
+    if not submission.files and not submission.answers:
+        return "it holds no .py file, notebook or answers file"
+    if len(assignments) == 1:
+        symbols = list(assignments[0].symbols)
+        return "it defines no function or class of %s (%s)" % (
+            assignments[0].name, ", ".join(symbols[:3]) + (", ..." if len(symbols) > 3 else ""))
+    return "it defines no function or class of %s" % (
+        ", ".join(a.name for a in assignments) if len(assignments) <= 3 else "any assignment")
+
+
 def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None,
-          allow_default_secret=None):
+          allow_default_secret=None, strict=False):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
     `student_id` picks the student's variant of written answers (when the course enables variants).
     `checks` (names) grades only those checks and the ones they require. Hidden checks refuse the course's
-    default secret (DefaultSecretError) unless `allow_default_secret` (None: $DLGRADER_ALLOW_DEFAULT_SECRET)."""
+    default secret (DefaultSecretError) unless `allow_default_secret` (None: $DLGRADER_ALLOW_DEFAULT_SECRET).
+    `strict`: raise NothingToGrade, without running any check, when the submission holds nothing gradable
+    (`nothing_gradable`)."""
     from . import studentkit as bundle
     if course is None:
         course = bundle.course() if bundle.active() else Course()
@@ -73,16 +107,23 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     top = tempdirs.make("grade")
     outcomes, notes = [], []
     try:
+        why = None
         try:
             submission = prepare(path, os.path.join(top, "submission"),
                                  python2=spec.course_profile(course)["python"] == 2)
             notes += submission.notes
         except SubmissionError as exc:
-            submission, notes = None, ["the submission could not be read: %s" % safe_text(exc)]
-        selected = [a.graded(course) for a in select(submission, names)]      # what the course's profile grades
+            submission, notes, why = None, ["the submission could not be read: %s" % safe_text(exc)], safe_text(exc)
+        chosen = select(submission, names)
+        if strict and submission is not None:
+            why = nothing_gradable(submission, chosen)
+            if why:
+                submission = None
+                notes.append("nothing to grade: %s" % why)
+        selected = [a.graded(course) for a in chosen]      # what the course's profile grades
         selected = [a.subset(checks) if checks is not None else a for a in selected]
-        if not (visible_only or bundle.active()) and any(c.visibility == spec.HIDDEN for a in selected
-                                                          for c in a.checks):
+        if not (visible_only or bundle.active() or (strict and why)) and any(
+                c.visibility == spec.HIDDEN for a in selected for c in a.checks):
             refuse_default_secret(course, allow_default_secret)
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
             for assignment in selected:
@@ -90,8 +131,11 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
                                              slot, student_id)
     finally:
         tempdirs.remove(top)
-    return Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
-                  isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+    report = Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
+                    isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+    if strict and why:
+        raise NothingToGrade(why, report)
+    return report
 
 
 def reference_runner(assignment, course, notes=None):

@@ -73,6 +73,9 @@ class Assignment:
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
     preload: tuple = ()            # libraries both sides need (torch): the worker imports them as it starts,
                                    # the parent meanwhile, so the two imports overlap instead of adding up
+    provided: dict = field(default_factory=dict)   # a PROVIDED helper file of the stubs -> the assignments whose
+                                   # graded functions it implements: a kit that also holds one of them ships
+                                   # the file as stubs to fill with the student's own (studentkit/release.py)
     cs231n: dict | None = None     # symbol -> the CS231n years it exists in (an int: from that year on; (first,
                                    # last)); symbols not listed are this course's own, graded only under the
                                    # "dlgrader" profile. None: the assignment has no CS231n counterpart.

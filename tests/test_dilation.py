@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from grader.suites.dilation import (KERNEL_DRAWN, STACKS, brute_receptive_field, dilated_params, make_dilated,
-                                    make_kernel, zero_insertion)
+from grader.suites.dilation import KERNEL_DRAWN, STACKS, dilated_params, make_dilated, make_kernel
 from helpers import assert_caught, REFERENCE, failed, mutant, outcomes
+from reference.dilation.grading import brute_receptive_field, zero_insertion
 
 DIL, FORM = "dilation.py", "formulas.py"
 RF_LOOP = "        r = r + (effective_kernel_size(kernel, dilation) - 1) * jump\n        jump = jump * stride"

@@ -4,10 +4,13 @@ A `Sandbox` owns at most one live worker process for one submission. A crash, a 
 or an over-large answer fails only the call that caused it: the worker is killed and the next call starts a
 fresh one. The per-submission budget bounds the total time spent in student code.
 """
+import atexit
+import functools
 import json
 import os
 import resource
 import selectors
+import shutil
 import signal
 import struct
 import subprocess
@@ -68,8 +71,13 @@ def worker_env(workdir):
     return env
 
 
+HIDDEN_PACKAGES = ("grader", "reference", "assignments")   # the worker never finds these on its import path
+
+
 def library_paths():
-    """The directories the worker needs for numpy (and torch, sympy when installed), without the grader's own."""
+    """The directories that hold numpy (and torch, sympy when installed), as installed. After a plain
+    `pip install` one of them (site-packages) also holds the grader and the reference: the worker imports
+    from `worker_paths()`, which leaves those out; bubblewrap mounts these and hides them (isolation.py)."""
     import importlib.util
     paths = []
     for name in ("numpy", "torch", "sympy"):
@@ -78,8 +86,39 @@ def library_paths():
             d = os.path.dirname(os.path.dirname(spec.origin))
             if d not in paths:
                 paths.append(d)
-    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [p for p in paths if os.path.abspath(p) != project]
+    return paths
+
+
+def own_entry(name):
+    """Whether an entry of a library directory is dlgrader's: its packages, its metadata, editable-install hooks."""
+    return name.split(".")[0].split("-")[0] in HIDDEN_PACKAGES or name.lower().startswith(("dlgrader",
+                                                                                            "__editable__"))
+
+
+@functools.lru_cache(maxsize=1)
+def worker_paths():
+    """The worker's import path: `library_paths()`, except that a directory which also holds an entry of
+    dlgrader's own (site-packages of a normal, --user or wheel install, a Gradescope venv, a CI runner) is
+    replaced by a view of it without those: a folder of symlinks to its other entries (made once per process,
+    readable by the sandbox users, removed at exit). NumPy and torch import as usual; `grader` and
+    `reference` are not there to be found."""
+    paths = []
+    for d in library_paths():
+        try:
+            entries = sorted(os.listdir(d))
+        except OSError:
+            continue
+        if not any(own_entry(e) for e in entries):
+            paths.append(d)
+            continue
+        view = tempfile.mkdtemp(prefix="dlgrader-libs-")
+        atexit.register(shutil.rmtree, view, True)
+        os.chmod(view, 0o755)
+        for e in entries:
+            if not own_entry(e):
+                os.symlink(os.path.join(d, e), os.path.join(view, e))
+        paths.append(view)
+    return paths
 
 
 class Sandbox:
@@ -95,7 +134,7 @@ class Sandbox:
         self.cgroup = list(cgroup)       # cgroup.procs files the worker joins (L1)
         self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
         self.python = python or sys.executable   # an interpreter the worker's user can read (isolation.py)
-        self.libraries = library_paths() if libraries is None else list(libraries)   # numpy, torch: for it
+        self.libraries = worker_paths() if libraries is None else list(libraries)   # numpy, torch: for it
         self.env = dict(env or {})       # added to the scrubbed environment (LD_LIBRARY_PATH of a mirror)
         self.import_paths = list(import_paths)
         self.preload = list(preload)     # libraries the worker imports while it starts (see Assignment.preload)
