@@ -260,7 +260,7 @@ def _same_value(a, b):
 def _same_formula(text, question):
     a = analytic()
     try:
-        parsed = a.parse_matrix(text) if question.matrix else a.parse_answer(text)
+        parsed = a.fit_shape(a.parse_matrix(text), question.shape) if question.matrix else a.parse_answer(text)
         return a.answers_equivalent(parsed, question.formula)
     except a.AnswerParseError:
         return text == a.printing.answer_text(question.formula)

@@ -141,7 +141,7 @@ def conv_questions():
     return [
         Question('conv-output-size', 'Output size of an N x N input convolved with F x F filters, '
                  'stride S, zero padding P', out, {'N': 7, 'F': 3, 'S': 2, 'P': 0}, choices,
-                 positive_integer_result, ask_formula=True, source='004: 5207-5213; 001: 373-420'),
+                 positive_integer_result, ask_formula=True, source='004: 5203-5213; 001: 312-420'),
         Question('conv-output-size-nonint', 'Can an F x F filter be applied with stride S to an '
                  'N x N input (padding P)? Compute (N + 2P - F)/S + 1', out,
                  {'N': 7, 'F': 3, 'S': 3, 'P': 0}, choices, positive_non_integer, decimals=2,
@@ -161,7 +161,7 @@ def conv_questions():
         Question('conv-neuron-inputs', 'Numbers in the dot product of one neuron of a conv layer '
                  '(F x F filters on a C_in-channel input), bias not counted', F * F * C_in,
                  {'F': 5, 'C_in': 3}, {'F': FILTERS, 'C_in': CHANNELS}, positive_integer_result,
-                 source='004: 5050-5054, 5378-5382'),
+                 source='004: 4919-4938, 5375'),
         Question('conv-macs', 'Multiply-adds of a layer of K filters of size F x F x C_in on an '
                  'N x N x C_in input, stride S, zero padding P',
                  conv_flops(out, out, C_in, K, F), {'N': 32, 'F': 5, 'S': 1, 'P': 2, 'C_in': 3, 'K': 10},
@@ -185,13 +185,13 @@ def conv_questions():
         Question('pool-output-size', 'Output size of F x F pooling with stride S on an N x N '
                  'input (no padding)', conv_output_size(N, F, S, 0), {'N': 224, 'F': 2, 'S': 2},
                  {'N': MULTIPLES_OF_32, 'F': (2, 3), 'S': (1, 2)}, positive_integer_result,
-                 source='004: 5433-5445; 001: 449-470'),
+                 source='004: 5436-5445; 001: 463-470'),
         Question('image-values', 'Numbers that store an H x W RGB image (also: the numbers of the '
                  'mean image subtracted from it)', size('H') * size('W') * 3, {'H': 32, 'W': 32},
                  {'H': (32, 64, 100, 224), 'W': (32, 64, 224, 300)}, positive_integer_result,
                  note='CIFAR-10: 32 x 32 x 3 = 3072 (the linear classifier\'s input); 1080 x 1080 x 3 '
                       'for a phone photo; 300 x 100 x 3 in the lecture\'s picture.',
-                 source='004: 226-232, 3240-3250; 001: 137'),
+                 source='004: 215, 3246-3250; 001: 120'),
         Question('conv-example', 'Cross-correlation (what a conv layer computes: no padding, stride '
                  '1, kernel not flipped) of the 5 x 5 input {x} with the 3 x 3 kernel {k}: the 3 x 3 '
                  'output', correlate(x, k),
@@ -213,7 +213,7 @@ def conv_questions():
                  'the centre of the patch {x}', sum(patch[i] * gaussian[i] for i in range(9)),
                  values_of('x', [[178, 174, 177], [179, 178, 179], [168, 171, 178]]),
                  {n: tuple(range(160, 200)) for n in values_of('x', [[0] * 3] * 3)}, decimals=0,
-                 note='The lecture rounds 176.1875 to 176.', source='004: 5020-5039'),
+                 note='The lecture rounds 176.1875 to 176.', source='004: 5030-5042'),
     ]
 
 
@@ -484,7 +484,7 @@ def training_questions():
                  s * sp.sqrt(fan_in), {'s': '0.01', 'fan_in': 500},
                  {'s': tuple(map(to_number, ('0.01', '0.1', '1'))), 'fan_in': (100, 500, 1000)},
                  decimals=3, note='0.01: small, tanh then shrinks it layer after layer (0.213, '
-                 '0.048, ...); 1.0: about 22, tanh saturates at +-1.', source='004: 3276-3390'),
+                 '0.048, ...); 1.0: about 22, tanh saturates at +-1.', source='004: 3272-3390'),
         Question('vanishing-gradient-bound', 'Bound on the gradient scale through L layers '
                  'whose Jacobians have largest singular value sigma', sigma ** L,
                  {'sigma': '0.9', 'L': 100},
@@ -516,7 +516,7 @@ def schedule_questions():
                  'multiplied by gamma every `step` epochs', lr0 * gamma ** sp.floor(t / step),
                  {'lr0': '0.01', 'gamma': '0.5', 'step': 10, 't': 25},
                  {'lr0': lr_choices, 'gamma': tuple(map(to_number, ('0.1', '0.5'))), 'step': (5, 10, 20),
-                  't': tuple(range(0, 61, 5))[1:]}, source='004: 4475-4479'),
+                  't': tuple(range(0, 61, 5))[1:]}, significant=3, source='004: 4475-4479'),
         Question('lr-exp-decay', 'Exponential decay lr0 * e^(-k t): learning rate at epoch t',
                  lr0 * sp.exp(-k * t), {'lr0': '0.01', 'k': '0.1', 't': 10},
                  {'lr0': lr_choices, 'k': k_choices, 't': (1, 5, 10, 20)}, significant=3,
@@ -533,8 +533,8 @@ def activation_questions():
     D, H, k = size('D'), size('H'), size('k')
     sigmoid = 1 / (1 + sp.exp(-x))
     return [
-        Question('sigmoid-grad', 'Derivative of the sigmoid 1/(1 + e^-x) at x (saturation: '
-                 'x = -10, 0, 10)', sp.diff(sigmoid, x), {'x': 10},
+        Question('sigmoid-grad', 'Derivative of the sigmoid 1/(1 + e^-x) at x (it saturates where |x| '
+                 'is large)', sp.diff(sigmoid, x), {'x': 10},
                  {'x': tuple(range(-10, 11))}, significant=3, ask_formula=True,
                  note='sigma(x)(1 - sigma(x)): 0.25 at 0, 4.54e-5 at +-10.',
                  source='004: 2293, 3010-3025'),
@@ -558,7 +558,8 @@ def activation_questions():
 
 def network_questions():
     n0, n1, n2, n3 = (size(n) for n in ('n0', 'n1', 'n2', 'n3'))
-    D, H, K = size('D'), size('H'), size('K')
+    D, H, K, C = size('D'), size('H'), size('K'), size('C')
+    s, reg = positive('s'), positive('reg')
     return [
         Question('fc-net-params', 'Learnable parameters of a fully connected net n0 -> n1 -> n2 -> '
                  'n3 (weights and biases)', (n0 + 1) * n1 + (n1 + 1) * n2 + (n2 + 1) * n3,
@@ -566,15 +567,22 @@ def network_questions():
                  {'n0': (2, 3, 4, 5), 'n1': (3, 4, 5, 6), 'n2': (2, 3, 4), 'n3': (1, 2, 3)},
                  positive_integer_result, ask_formula=True,
                  note='The lecture\'s 3-layer forward pass (3 -> 4 -> 4 -> 1): 41.',
-                 source='004: 2630-2660'),
+                 source='004: 2672-2690'),
         Question('two-layer-params', 'Parameters of a two-layer net: D inputs, H hidden, K classes',
                  (D + 1) * H + (H + 1) * K, {'D': 3072, 'H': 50, 'K': 10},
                  {'D': (3072, 784), 'H': (50, 100, 200), 'K': (10, 100)}, positive_integer_result,
-                 source='004: 3499-3530'),
+                 source='004: 3501-3537'),
+        Question('loss-with-reg-at-init', 'Expected softmax loss at initialisation of the two-layer net '
+                 '(D inputs, H hidden, C classes, weights s * randn, biases 0) with the regularization '
+                 '0.5 * reg * (sum of the squared weights) turned on', sp.log(C) + reg * s ** 2 * (D * H + H * C) / 2,
+                 {'D': 3072, 'H': 50, 'C': 10, 's': '0.0001', 'reg': 1000},
+                 {'H': (50, 100), 'C': (10, 100), 'reg': (100, 1000, 10000)}, decimals=2,
+                 note='ln 10 + 0.5 x 1000 x 1e-8 x 154,100 = 3.07; the lecture\'s run printed 3.0686 (the '
+                      'loss must go up).', source='004: 3560-3571'),
         Question('linear-classifier-params', 'Parameters (W and b) of a linear classifier f = Wx + b '
                  'for D-dimensional inputs and K classes', K * (D + 1), {'D': 3072, 'K': 10},
                  {'D': (3072, 784, 12288), 'K': (10, 100)}, positive_integer_result,
-                 source='004: 600-640'),
+                 source='004: 620-640'),
     ]
 
 
@@ -611,11 +619,11 @@ def classifier_questions():
         Question('svm-loss-all-classes', 'The mean SVM loss if the sum ran over all classes, '
                  'j = y_i included', sum(svm_loss(row, y, delta) + delta for row, y in zip(scores, SVM_LABELS)) / 3,
                  every, score_choices, decimals=2, note='Every example adds delta: 5.27 + 1.',
-                 source='004: 1052-1064'),
+                 source='004: 1085'),
         Question('svm-loss-mean-over-classes', 'The mean SVM loss if each L_i took the mean over '
                  'j != y_i instead of the sum', mean / 2, every, score_choices, decimals=2,
                  note='Divided by the number of classes - 1: the minimum is unchanged.',
-                 source='004: 1066-1080'),
+                 source='004: 1106'),
         Question('svm-loss-squared', 'The mean squared-hinge loss (each max(0, ...) squared)',
                  sum(svm_loss(row, y, delta, 2) for row, y in zip(scores, SVM_LABELS)) / 3, every,
                  score_choices, decimals=2, note='(2.9^2 + 0 + 6.3^2 + 6.6^2)/3: a different loss.',
@@ -624,16 +632,16 @@ def classifier_questions():
                  svm_loss([2 * s for s in scores[1]], SVM_LABELS[1], delta),
                  dict({s.name: values[s.name] for s in scores[1]}, delta=1),
                  {s.name: score_choices[s.name] for s in scores[1]},
-                 note='0 again: W with L = 0 is not unique.', source='004: 1180-1230'),
+                 note='0 again: W with L = 0 is not unique.', source='004: 1189-1230'),
         Question('svm-loss-init', 'SVM loss of an example at initialisation, when every score is '
                  'about 0 (C classes, margin delta)', (size('C') - 1) * delta, {'C': 3, 'delta': 1},
                  {'C': tuple(range(2, 11))}, positive_integer_result, ask_formula=True,
-                 source='004: 1153-1165'),
+                 source='004: 1147-1166'),
         Question('softmax-loss-init', 'Softmax loss at initialisation, when every score is about 0 '
                  '(C classes, natural log)', sp.log(size('C')), {'C': 10},
                  {'C': (2, 3, 5, 10, 100, 1000)}, decimals=2, ask_formula=True,
                  note='The lecture\'s sanity check prints 2.30261216167 for CIFAR-10.',
-                 source='004: 1270-1290, 3530-3545'),
+                 source='004: 1289, 3537-3542'),
     ]
     row, names = scores[0], [s.name for s in scores[0]]
     first = dict({n: values[n] for n in names})
@@ -641,14 +649,14 @@ def classifier_questions():
         Question('softmax-probability-example-1', 'Softmax probability of the correct class '
                  '(cat) for image 1', softmax_probability(row, SVM_LABELS[0]), first,
                  {n: score_choices[n] for n in names}, decimals=2,
-                 note='The lecture rounds it to 0.13.', source='004: 1250-1268'),
+                 note='The lecture rounds it to 0.13.', source='004: 1256-1270'),
         Question('softmax-probability-example-1-car', 'Softmax probability of the class car for '
                  'image 1', softmax_probability(row, 1), first, {n: score_choices[n] for n in names},
-                 decimals=2, note='The lecture rounds it to 0.87.', source='004: 1250-1268'),
+                 decimals=2, note='The lecture rounds it to 0.87.', source='004: 1256-1270'),
         Question('softmax-loss-example-1', 'Softmax (cross-entropy) loss of image 1, natural log',
                  -sp.log(softmax_probability(row, SVM_LABELS[0])), first,
                  {n: score_choices[n] for n in names}, decimals=2,
-                 note='-ln 0.13 = 2.04 (the lecture).', source='004: 1250-1268'),
+                 note='-ln 0.13 = 2.04 (the lecture).', source='004: 1256-1270'),
     ]
     jiggle = [real('t_%d' % j) for j in range(3)]
     for i, lecture in enumerate(([10, -2, 3], [10, 9, 9], [10, -100, -100]), start=1):
@@ -683,11 +691,11 @@ def classifier_questions():
                  pixel_choices, positive_integer_result, source='004: 330-349'),
         Question('l2-distance-example', 'L2 (Euclidean) distance between the same two images',
                  sp.sqrt(sum((test[i] - train[i]) ** 2 for i in range(16))), images, pixel_choices,
-                 decimals=2, source='004: 420-432'),
+                 decimals=2, source='004: 430-433'),
         Question('nn-train-accuracy', 'Accuracy (in %) of the 1-nearest-neighbour classifier on '
                  'its own training set of distinct images', sp.Integer(100), {},
                  unit='percent', note='Every training image is its own nearest neighbour.',
-                 source='004: 470-478'),
+                 source='004: 485-495'),
     ]
     return questions
 
@@ -733,7 +741,7 @@ def graph_questions():
     questions.append(Question(
         'inverse-gate-grad', 'Local gradient d(1/u)/du of the 1/x gate at u', sp.diff(1 / u, u),
         {'u': '1.37'}, {'u': tenths(1, 5)}, decimals=2, ask_formula=True,
-        note='The sigmoid neuron\'s backward pass: -1/1.37^2 = -0.53.', source='004: 2180-2282'))
+        note='The sigmoid neuron\'s backward pass: -1/1.37^2 = -0.53.', source='004: 2131-2282'))
     return questions
 
 
@@ -774,7 +782,7 @@ def homework_derivation_questions():
         Question('fc-input-grad', 'A fully connected output z = w_1 f_1 + w_2 f_2 + w_3 f_3 + w_4 f_4 '
                  '+ b with [w_1, w_2, w_3, w_4] = {w} and upstream gradient dz = dL/dz: the gradient '
                  '[dL/df_1, dL/df_2, dL/df_3, dL/df_4]', sp.ImmutableMatrix([dz * wi for wi in fc_w]),
-                 dict({'dz': 2}, **values_of('w', [1, -1, 3, 2], start=1)),
+                 dict({'dz': 3}, **values_of('w', [1, -1, 3, 2], start=1)),
                  dict({'dz': integers}, **{n: integers for n in values_of('w', [0] * 4, start=1)}),
                  ask_formula=True, source='002: 100-118'),
         Question('fc-grad-reshape', 'The 2 x 2 map p = [[p_0_0, p_0_1], [p_1_0, p_1_1]] is flattened '
@@ -782,7 +790,7 @@ def homework_derivation_questions():
                  'fully connected layer ([w_1, w_2, w_3, w_4] = {w}, upstream gradient dz): the gradient '
                  'dL/dp as a 2 x 2 matrix',
                  sp.ImmutableMatrix(2, 2, lambda i, j: dz * fc_w[2 * i + j]),
-                 dict({'dz': 2}, **values_of('w', [1, -1, 3, 2], start=1)),
+                 dict({'dz': 3}, **values_of('w', [1, -1, 3, 2], start=1)),
                  dict({'dz': integers}, **{n: integers for n in values_of('w', [0] * 4, start=1)}),
                  ask_formula=True, names=tuple(s.name for s in p3),
                  note='Reshape the gradient dz * w to p\'s shape: it does not depend on p.',

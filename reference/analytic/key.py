@@ -69,7 +69,8 @@ def key_entry(question, params=None):
         'params': {name: number_text(v) for name, v in values.items()},
         'substituted': substituted_text(question.formula, values),
         'substituted_latex': substituted_latex(question.formula, values),
-        'result': exact if exact is not None and len(exact) <= 40 and precision == 'exact' else None,
+        'result': exact if exact is not None and precision == 'exact' and (len(exact) <= 40 or is_matrix(result))
+        else None,
         'closed_form': None if precision == 'exact' else exact if exact is not None and len(exact) <= 40
         else None if exact is not None or is_matrix(result) else answer_text(result),
         'answer': answer,

@@ -90,12 +90,10 @@ def _rounded(x, kind, digits):
             or kind == 'significant' and _significant_digits(x) is not None and _significant_digits(x) <= digits):
         return number_text(x), 'exact'
     value = float(sp.N(x, 30))
-    if kind == 'decimals' and abs(value) >= 0.5 * 10.0 ** -digits:
+    if kind == 'decimals' and (abs(value) >= 0.5 * 10.0 ** -digits or value == 0):
         return '%.*f' % (digits, value), '%d decimal%s' % (digits, 's' * (digits != 1))
-    if kind == 'decimals' and value:     # it would round to 0 (0.5**200 at 8 decimals): say more
+    if kind == 'decimals':               # it would round to 0 (0.5**200 at 8 decimals): say more
         return '%.*g' % (MIN_SIGNIFICANT, value), '%d significant digits' % MIN_SIGNIFICANT
-    if kind == 'decimals':
-        return '0', 'exact'
     digits = digits if kind == 'significant' else SIGNIFICANT
     return '%.*g' % (digits, value), '%d significant digits' % digits
 

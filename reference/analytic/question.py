@@ -84,6 +84,8 @@ def decimal_places(x):
     return places
 
 
+_RESULTS = {}              # (formula, parameters) -> result
+MAX_REMEMBERED = 50000
 WHOLE_CHECKS = ('positive_integer_result', 'is_positive_integer', 'is_integer')
 
 
@@ -165,8 +167,15 @@ class Question:
 
     def result(self, params=None):
         """The answer for these parameters: an exact sympy number (Integer, Rational, or an
-        exact irrational such as sqrt(2)/32 or log(...)), or a Matrix of them."""
-        return self.formula.xreplace(self.substitute(params))
+        exact irrational such as sqrt(2)/32 or log(...)), or a Matrix of them. Remembered: a
+        variant is drawn, checked and graded with the same parameters."""
+        values = self.substitute(params)
+        key = (self.formula, tuple(sorted((s.name, v) for s, v in values.items())))
+        if key not in _RESULTS:
+            if len(_RESULTS) >= MAX_REMEMBERED:
+                _RESULTS.clear()
+            _RESULTS[key] = self.formula.xreplace(values)
+        return _RESULTS[key]
 
     def value(self, params=None):
         """The answer as a float (a list of rows of floats for a matrix)."""
