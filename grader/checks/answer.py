@@ -202,7 +202,7 @@ class Answer(Check):
         text, percent = a.strip_marks(raw) if isinstance(raw, str) else (repr(raw), False)
         if percent and question.unit != "percent":
             raise Fail("`%s` does not ask for a percentage: write the number alone (your answer: %s)"
-                       % (self.name, quoted(raw)), "not an expression", hint="write the number without %")
+                       % (self.name, quoted(raw)), "not an expression", hint="write the number alone, without the percent sign")
         try:
             return a.parse_answer(text), percent
         except a.AnswerParseError as exc:

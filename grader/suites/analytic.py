@@ -12,6 +12,7 @@ not import sympy); `dlgrader answers --check` keeps that file in step with the f
 import importlib.util
 import json
 import os
+import re
 
 from ..checks.answer import Answer
 from ..spec import HIDDEN, VISIBLE, Assignment
@@ -45,9 +46,16 @@ def visibility(qid):
     return HIDDEN if qid.startswith(HIDDEN_PREFIXES) else VISIBLE
 
 
+def plain(title):
+    """A question's title without its placeholders: "the input {x}" -> "the input x" (the numbers are the
+    student's variant's; the sheet has them)."""
+    return re.sub(r"\{([A-Za-z][A-Za-z0-9_]*)\}", r"\1", title)
+
+
 def checks(questions=None):
     out = []
-    for qid, title, ask_formula in questions or stored_questions():
+    for qid, template, ask_formula in questions or stored_questions():
+        title = plain(template)
         out.append(Answer(qid, 1, visibility=visibility(qid), description=title, question=qid))
         if ask_formula:
             out.append(Answer(qid + FORMULA_SUFFIX, 1, visibility=VISIBLE, description="the formula: " + title,
