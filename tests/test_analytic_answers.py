@@ -18,8 +18,8 @@ HOMEWORK = os.path.join(os.path.dirname(__file__), "data", "homework_002_answers
 HOMEWORK_ERRORS = {   # question -> what the message must say
     "conv1d-weight-grad-formula": "the answer does not depend on w_0, w_1, w_2, yours does",
     "fc-grad-reshape-formula": "the answer does not depend on p_0_0, p_0_1, p_1_0, p_1_1, yours does",
-    "avgpool-backward-formula": "the right entries in the wrong places: check the layout",
-    "dilated-kernel-formula": "1 extra row and 1 extra column of zeros at the end: crop it to 3 x 3",
+    "avgpool-backward-formula": "the right numbers in the wrong places: check the layout",
+    "dilated-kernel-formula": "zeros in 1 extra row(s) and 1 extra column(s) at the end: crop it to 3 x 3",
     "vanishing-gradient-bound": "is 8.1% larger than the expected 2.66e-05",
 }
 
@@ -90,8 +90,8 @@ def test_matrix_and_percent_answers_are_graded_entry_by_entry(tmp_path):
         ("one entry off", "avgpool-backward"): "1 of the 16 entries differ (row 1, column 4)",
         ("a formula", "avgpool-backward"): "still contains g_0_0",
         ("one number", "avgpool-backward"): "asks for a 4 x 4 matrix",
-        ("not cropped", "dilated-kernel"): "your answer is 4 x 4, the answer is 3 x 3: it is the right matrix with 1 "
-                                           "extra row and 1 extra column of zeros at the end",
+        ("not cropped", "dilated-kernel"): "your answer is 4 x 4, the answer is 3 x 3: it is the right matrix with "
+                                           "zeros in 1 extra row(s) and 1 extra column(s) at the end",
         ("wrong layout", "conv-example"): "the right numbers, in the wrong places",
         ("a percent sign", "conv-output-size"): "does not ask for a percentage",
     }

@@ -294,14 +294,13 @@ class Answer(Check):
         if not wrong:
             return "correct: %s" % stated if public else "correct"
         layout = sorted(map(_rounded_key, values)) == sorted(_rounded_key(a.evaluate(e)) for e in expected)
+        hint = ("the right numbers in the wrong places: check the layout" if layout
+                else "some entries are wrong: check the formula and the arithmetic")
         if not public:
-            raise Fail("incorrect", "incorrect", hint="the right numbers in the wrong places: check the layout"
-                       if layout else "some entries are wrong: check the formula and the arithmetic")
+            raise Fail("incorrect", "incorrect", hint=hint)
         raise Fail("incorrect: %s of the %d entries differ (%s)%s\n%s"
                    % (len(wrong), len(values), _where(wrong, expected), "; the right numbers, in the wrong places"
-                      if layout else "", expected_line), "incorrect",
-                   hint="check the layout: which input cell each entry belongs to" if layout
-                   else "check the formula and the arithmetic")
+                      if layout else "", expected_line), "incorrect", hint=hint)
 
     def wrong_shape(self, question, mine, expected, raw, expected_line, public, same):
         """The Fail for a matrix of another shape; says when it is the key with extra rows and columns of zeros
@@ -311,17 +310,17 @@ class Answer(Check):
                  and all(same(mine[i, j], expected[i, j]) for i in range(rows) for j in range(cols))
                  and all(mine[i, j] == 0 for i in range(mine.rows) for j in range(mine.cols)
                          if i >= rows or j >= cols))
-        why = ("it is the right matrix with %s and %s of zeros at the end: crop it to %d x %d"
-               % (_count(mine.rows - rows, "extra row"), _count(mine.cols - cols, "extra column"), rows, cols)) \
-            if extra else ("it is the transpose of the answer" if mine.shape == (cols, rows)
-                           and all(same(mine[j, i], expected[i, j]) for i in range(rows) for j in range(cols))
-                           else "")
-        message = "incorrect: your answer is %d x %d, the answer is %d x %d%s" % (
-            mine.rows, mine.cols, rows, cols, ": " + why if why else "")
+        transposed = mine.shape == (cols, rows) and all(same(mine[j, i], expected[i, j])
+                                                        for i in range(rows) for j in range(cols))
+        hint = ("the right matrix with zeros in %d extra row(s) and %d extra column(s) at the end: crop it to %d x %d"
+                % (mine.rows - rows, mine.cols - cols, rows, cols)
+                if extra else "the transpose of the answer: swap rows and columns" if transposed
+                else "the answer is a %d x %d matrix" % (rows, cols))
         if not public:
-            return Fail("incorrect", "incorrect", hint="the shape of the answer is wrong" + (": " + why if why else ""))
-        return Fail("%s\n%s" % (message, expected_line), "incorrect",
-                    hint=why or "the answer is a %d x %d matrix" % (rows, cols))
+            return Fail("incorrect", "incorrect", hint=hint)
+        return Fail("incorrect: your answer is %d x %d, the answer is %d x %d%s\n%s"
+                    % (mine.rows, mine.cols, rows, cols, ": it is " + hint if extra or transposed else "",
+                       expected_line), "incorrect", hint=hint)
 
     def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
         """(params, whose) of another variant whose answer the student gave, or None.
@@ -376,21 +375,22 @@ class Answer(Check):
         if a.answers_equivalent(expr, question.formula, names=extra):
             return "correct: equivalent to %s" % formula if public else "correct"
         unused = sorted(names & set(extra) - {s.name for e in _entries(question.formula) for s in e.free_symbols})
-        why = ("the answer does not depend on %s, yours does" % ", ".join(unused)) if unused else ""
+        layout = question.matrix and not unused and a.same_values_elsewhere(expr, question.formula, names=extra)
+        hint = ("the answer does not depend on %s, yours does" % ", ".join(unused) if unused
+                else "the right numbers in the wrong places: check the layout" if layout
+                else "check each entry: which input it comes from, and its factor" if question.matrix
+                else "check each term")
         if question.matrix:
             wrong = [(i, j) for (i, j), got, want in zip(_positions(question.formula), expr, question.formula)
                      if not a.answers_equivalent(got, want, names=extra)]
-            if not why and a.same_values_elsewhere(expr, question.formula, names=extra):
-                why = "the right entries in the wrong places: check the layout (which input cell each belongs to)"
             if not public:
-                raise Fail("incorrect", "incorrect", hint=why or "some entries are not the expected expressions")
+                raise Fail("incorrect", "incorrect", hint=hint)
             raise Fail("incorrect: %d of the %d entries are not equivalent to the expected ones (%s)%s\nexpected: %s"
-                       % (len(wrong), len(expr), _where(wrong, question.formula), "; " + why if why else "",
-                          formula), "incorrect",
-                       hint=why or "check each entry: which input it comes from, and its factor")
-        if why:
+                       % (len(wrong), len(expr), _where(wrong, question.formula),
+                          "; " + hint if unused or layout else "", formula), "incorrect", hint=hint)
+        if unused:
             raise Fail("incorrect: %s is not equivalent to the expected formula: %s\nexpected: %s"
-                       % (quoted(raw), why, formula) if public else "incorrect", "incorrect", hint=why)
+                       % (quoted(raw), hint, formula) if public else "incorrect", "incorrect", hint=hint)
         if not public:
             raise Fail("incorrect", "incorrect", hint="not the formula asked for: check each term")
         raise Fail("incorrect: %s is not equivalent to the expected formula\nexpected: %s" % (quoted(raw), formula),
@@ -399,10 +399,6 @@ class Answer(Check):
 
 def _entries(expr):
     return list(expr) if hasattr(expr, "shape") else [expr]
-
-
-def _count(n, word):
-    return "%d %s%s" % (n, word, "s" * (n != 1))
 
 
 def _positions(matrix):
