@@ -8,10 +8,14 @@ import tomllib
 
 import pytest
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grader import answers as key_cli
 from helpers import ROOT
-from reference.analytic import QUESTIONS, AnswerParseError, fit_shape, parse_matrix, strip_marks
+from reference.analytic import (QUESTIONS, AnswerParseError, answers_equivalent, fit_shape, parse_matrix,
+                                same_values_elsewhere, strip_marks)
+from reference.analytic.printing import answer_text, number_text
 from test_answers import graded, run_cli, write_answers
 
 HOMEWORK = os.path.join(os.path.dirname(__file__), "data", "homework_002_answers.toml")
@@ -55,6 +59,24 @@ def test_matrices_are_read_from_arrays_and_from_text():
                 raise
     assert strip_marks(" ≈ 90 % ") == ("90", True) and strip_marks("~0.13") == ("0.13", False)
     assert strip_marks("89.67٪") == ("89.67", True)
+
+
+ENTRY = st.one_of(st.integers(-10**6, 10**6), st.fractions(max_denominator=50).map(sp.Rational),
+                  st.sampled_from([sp.Symbol("g_0_0") / 4, sp.sqrt(2) / 32, -sp.Symbol("dz") * sp.Symbol("w_1")]))
+
+
+@given(st.integers(1, 4).flatmap(lambda r: st.integers(1, 4).flatmap(
+    lambda c: st.lists(ENTRY, min_size=r * c, max_size=r * c).map(lambda e: sp.ImmutableMatrix(r, c, e)))),
+    st.data())
+def test_a_matrix_reads_back_as_the_key_prints_it_and_a_permutation_is_seen(matrix, data):
+    for text in (answer_text(matrix), number_text(matrix) if all(e.is_Rational for e in matrix) else None):
+        if text is not None:
+            assert fit_shape(parse_matrix(text), matrix.shape) == matrix
+    order = data.draw(st.permutations(range(len(matrix))))
+    moved = sp.ImmutableMatrix(*matrix.shape, [matrix[i] for i in order])
+    names = ("g_0_0", "dz", "w_1")
+    assert same_values_elsewhere(moved, matrix, names=names)
+    assert answers_equivalent(moved, matrix, names=names) == (moved == matrix)
 
 
 def test_matrix_and_percent_answers_are_graded_entry_by_entry(tmp_path):
