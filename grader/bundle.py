@@ -129,24 +129,30 @@ def sources():
     return files
 
 
-def build_gradescope(out_zip, names=(), course_path=None):
+def build_gradescope(out_zip, names=(), course_path=None, allow_default_secret=None):
     every = [a.name for a in spec.assignments()]
     unknown = sorted(set(names) - set(every))
     if unknown:
         raise BundleError("unknown assignment(s): %s (see `dlgrader list`)" % ", ".join(unknown))
     names = [n for n in every if n in names] if names else every
     course_path = course_path or os.environ.get("DLGRADER_COURSE")
+    from .course import DEFAULT_SECRET, Course, DefaultSecretError, refuse_default_secret
+    try:
+        course = Course.load(course_path) if course_path else Course()
+    except (OSError, ValueError) as exc:
+        raise BundleError("bad course settings: %s" % exc)
+    try:
+        refuse_default_secret(course, allow_default_secret)
+    except DefaultSecretError as exc:
+        raise BundleError(str(exc))
+    default = course.secret == DEFAULT_SECRET     # allowed: run_autograder says so too
+    grade_args = ["-a %s" % shlex.quote(n) for n in names] + (["--allow-default-secret"] if default else [])
     files = [("setup.sh", SETUP_SH.encode()),
-             ("run_autograder", RUN_AUTOGRADER.replace(
-                 "__ASSIGNMENTS__", " ".join("-a %s" % shlex.quote(n) for n in names)).encode()),
+             ("run_autograder", RUN_AUTOGRADER.replace("__ASSIGNMENTS__", " ".join(grade_args)).encode()),
              ("dlgrader.json", (json.dumps({"grader": __version__, "assignments": names,
-                                            "course": bool(course_path)}, indent=2) + "\n").encode())]
+                                            "course": bool(course_path), "default_secret": default},
+                                           indent=2) + "\n").encode())]
     if course_path:
-        from .course import Course
-        try:
-            Course.load(course_path)
-        except (OSError, ValueError) as exc:
-            raise BundleError("bad course settings: %s" % exc)
         with open(course_path, "rb") as f:
             files.append(("course.toml", f.read()))
     files += sources()

@@ -83,11 +83,15 @@ def cmd_grade(args):
     student_id = args.student_id
     if student_id is None and args.gradescope_metadata:
         student_id = gradescope_student_id(args.gradescope_metadata)
+    from .course import DefaultSecretError
     try:
         report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot,
-                       student_id=student_id)
+                       student_id=student_id, allow_default_secret=args.allow_default_secret or None)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
+        return 2
+    except DefaultSecretError as exc:
+        print("dlgrader: %s" % exc, file=sys.stderr)
         return 2
     text = {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json,
             "gradescope": lambda: report.to_gradescope(args.lang), "classroom": report.to_classroom,
@@ -158,7 +162,8 @@ def cmd_batch(args):
         outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
                             shard=shard, id_pattern=args.id_pattern, course_path=args.course, force=args.force,
                             retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress(),
-                            isolation=args.isolation, require=args.require, lang=args.lang)
+                            isolation=args.isolation, require=args.require, lang=args.lang,
+                            allow_default_secret=args.allow_default_secret or None)
     except (BatchError, InputError, PoolError) as exc:
         print("dlgrader batch: %s" % exc, file=sys.stderr)
         return 2
@@ -191,13 +196,20 @@ def cmd_merge(args):
 def cmd_gradescope(args):
     from .bundle import BundleError, build_gradescope
     try:
-        names = build_gradescope(args.output, args.assignment or (), course_path=args.course)
+        names = build_gradescope(args.output, args.assignment or (), course_path=args.course,
+                                 allow_default_secret=args.allow_default_secret or None)
     except BundleError as exc:
         print("dlgrader gradescope: %s" % exc, file=sys.stderr)
         return 2
     print("wrote %s (assignments: %s); upload it as the autograder of a Gradescope programming assignment"
           % (args.output, ", ".join(names)), file=sys.stderr)
     return 0
+
+
+def add_secret_arg(p):
+    p.add_argument("--allow-default-secret", action="store_true",
+                   help="run hidden checks even without a course secret (their inputs are then predictable from "
+                        "the public source; recorded in the results); also $DLGRADER_ALLOW_DEFAULT_SECRET=1")
 
 
 def add_isolation_args(p):
@@ -250,6 +262,7 @@ def parser():
     g.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the feedback (text, markdown, html)")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_secret_arg(g)
     add_isolation_args(g)
     g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
     g.add_argument("--student-id", help="the student's id: picks their variant of the written answers")
@@ -290,6 +303,7 @@ def parser():
     b.add_argument("--id-pattern", metavar="REGEX", help="student id from each entry's name: group `id`, "
                                                           "else group 1, else the whole match")
     b.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_secret_arg(b)
     b.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the students' reports")
     b.add_argument("--force", action="store_true", help="start OUTDIR again; with --resume: resume even if "
                                                         "the grader version or course settings changed")
@@ -306,12 +320,15 @@ def parser():
     gs.add_argument("-o", "--output", required=True, help="the .zip to write (e.g. autograder.zip)")
     gs.add_argument("-a", "--assignment", action="append", help="assignment(s) it grades (default: every one)")
     gs.add_argument("--course", help="course settings (TOML) to bundle; default $DLGRADER_COURSE")
+    add_secret_arg(gs)
     gs.set_defaults(func=cmd_gradescope)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    import signal   # `kill` (SIGTERM) unwinds like Ctrl-C: workers killed, temporary files removed
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     return args.func(args)
 
 

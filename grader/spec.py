@@ -25,6 +25,8 @@ class Check:
                                    # would otherwise pass on a function that does nothing)
     when: str | None = None        # graded only where this profile convention is true (grader/profiles.py),
                                    # e.g. "raises"; "not:name" for where it is false
+    rests_on: tuple | None = None  # value checks whose degenerate failure means this one is not graded; None:
+                                   # derived (grader/checks/grounds.py)
 
     def run(self, ctx):
         raise NotImplementedError
@@ -142,7 +144,8 @@ class Assignment:
             name = todo.pop()
             if name not in wanted:
                 wanted.add(name)
-                todo += list(self.check(name).requires)
+                from .checks.grounds import rests_on
+                todo += list(self.check(name).requires) + list(rests_on(self, self.check(name)))
         return dataclasses.replace(self, checks=[c for c in self.checks if c.name in wanted])
 
     def check(self, name):

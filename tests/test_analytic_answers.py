@@ -97,6 +97,8 @@ def test_matrix_and_percent_answers_are_graded_entry_by_entry(tmp_path):
         ("conv-example", "wrong layout"): [[12, 17, 12], [10, 17, 19], [9, 6, 14]],
         ("conv-output-size", "a percent sign"): "3%",
         ("inception-bottleneck-saving", "the fraction, exact"): "269/300",
+        ("dilated-kernel", "rows too long"): [[0] * 17] * 3,              # left out when the file is read
+        ("conv-example", "three deep"): [[[1]]],
     }
     outcomes = {}
     for n, ((qid, what), value) in enumerate(cases.items()):
@@ -116,6 +118,8 @@ def test_matrix_and_percent_answers_are_graded_entry_by_entry(tmp_path):
                                            "zeros in 1 extra row(s) and 1 extra column(s) at the end",
         ("wrong layout", "conv-example"): "the right numbers, in the wrong places",
         ("a percent sign", "conv-output-size"): "does not ask for a percentage",
+        ("rows too long", "dilated-kernel"): "not a matrix: its entries must be numbers or expressions in quotes",
+        ("three deep", "conv-example"): "not a matrix: its entries must be numbers or expressions in quotes",
     }
     for key, text in says.items():
         if text == "the right entries":

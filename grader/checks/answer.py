@@ -7,6 +7,7 @@ the student's parameters (their variant when the course enables variants) within
 question by equivalence with the key's formula (a randomized identity test, bounded in time).
 """
 import difflib
+import functools
 import json
 import math
 import os
@@ -16,10 +17,20 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..spec import Check
+from ..util import safe_data
+from .bounded import Budget, Overrun, bounded
 from .validate import Fail
 
-MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read
-MAX_ENTRIES = 5000
+MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read (the course's is ~5 KiB)
+MAX_ENTRIES = 2000
+MAX_LINES = 5000              # lines of an answers file
+MAX_TABLES = 500              # TOML [table] headers
+MAX_KEY_PARTS = 16            # parts of one dotted TOML key (a.b.c): the parser is quadratic in them
+ANSWER_SECONDS = 5.0          # CPU and wall time to parse and grade one answer (the course's take milliseconds)
+ANSWER_MEMORY_MB = 1024       # address space one answer may add
+PARSE_SECONDS = 10.0          # reading the TOML/JSON file itself (2 MiB of it takes about 2 s)
+FILE_SECONDS = 30.0           # CPU seconds for all answers of one file together
+MAX_ARRAY = 16                # rows of a matrix answer, and entries of a row (reference/analytic/forms.py)
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
@@ -41,6 +52,17 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+
+
+@functools.lru_cache(maxsize=1)
+def warm_up():
+    """Parse and grade a trivial answer once in the parent, so that sympy's and mpmath's first-use work (imports,
+    caches) is inherited by every forked evaluation instead of being redone (and counted) in each."""
+    a = analytic()
+    a.evaluate(a.parse_answer("sqrt(2)*ln(3)/floor(2.5) + x - x"))
+    close(Fraction(1, 3), 1 / 3, Fraction(0), Fraction(1, 10 ** 6))
+    next(iter(a.QUESTIONS.values())).result({s.name: v for s, v in next(iter(a.QUESTIONS.values()))
+                                             .substitute().items()})
 
 
 def read_answers(submission, notes=None, label="analytic"):
@@ -65,16 +87,16 @@ def read_answers(submission, notes=None, label="analytic"):
     except UnicodeDecodeError:
         return AnswerSheet(name, {}, problem="%s is not UTF-8 text" % name)
     toml = name.lower().endswith(".toml")
-    try:
-        data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
-        return AnswerSheet(name, {}, problem="%s is not valid %s: %s" % (name, "TOML" if toml else "JSON",
-                                                                         _short(str(exc), 120)))
-    if not isinstance(data, dict):
-        return AnswerSheet(name, {}, problem="%s should hold `question-id = answer` entries" % name)
-    entries = _flatten(data)
-    if len(entries) > MAX_ENTRIES:
-        return AnswerSheet(name, {}, problem="%s has more than %d entries" % (name, MAX_ENTRIES))
+    problem = shape_problem(text, toml)
+    if problem:
+        return AnswerSheet(name, {}, problem="%s %s" % (name, problem))
+    try:   # the parsers are linear at best: in a forked copy, with limits (grader/checks/bounded.py)
+        parsed = bounded(lambda: _parse_entries(text, toml), PARSE_SECONDS, ANSWER_MEMORY_MB)
+    except Overrun as over:
+        return AnswerSheet(name, {}, problem="%s could not be read within the grader's limits (%s)" % (name, over))
+    if "problem" in parsed:
+        return AnswerSheet(name, {}, problem="%s %s" % (name, parsed["problem"]))
+    entries = {key: _unwire(value) for key, value in parsed["entries"]}
     student_id = entries.pop("student_id", None)
     if isinstance(student_id, int) and not isinstance(student_id, bool):
         student_id = str(student_id)
@@ -83,7 +105,65 @@ def read_answers(submission, notes=None, label="analytic"):
         if notes is not None:
             notes.append("%s: the student_id in %s is not a short text; it was ignored" % (label, name))
         student_id = None
-    return AnswerSheet(name, entries, student_id.strip() if student_id else None)
+    # keys and texts are the student's: made safe once, here, for every report that quotes them
+    return AnswerSheet(name, safe_data(entries), student_id.strip() if student_id else None)
+
+
+_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'')
+_DOTTED = re.compile(r"(?:[\w-]+\s*\.\s*){%d,}" % MAX_KEY_PARTS)
+
+
+def shape_problem(text, toml):
+    """Why the text is not parsed at all (too many lines, tables or dotted key parts: parsers are slow on
+    them), or None. Checked before any parsing, on the raw text."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return "has more than %d lines" % MAX_LINES
+    if toml:
+        bare = _QUOTED.sub('""', text)      # dots and brackets inside strings are the student's text
+        if sum(1 for line in bare.splitlines() if line.lstrip().startswith("[")) > MAX_TABLES:
+            return "has more than %d [tables]" % MAX_TABLES
+        if _DOTTED.search(bare):
+            return "has a key with more than %d dotted parts" % MAX_KEY_PARTS
+    return None
+
+
+class Unsupported:
+    """An answer of a TOML type the grader does not read (a date, a table, an array too large or too deep)."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+
+def _parse_entries(text, toml):
+    """{"entries": [[question id, value], ...]} (values JSON-able: see _unwire) or {"problem": why}."""
+    try:
+        data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        return {"problem": "is not valid %s: %s" % ("TOML" if toml else "JSON", _short(str(exc), 120))}
+    if not isinstance(data, dict):
+        return {"problem": "should hold `question-id = answer` entries"}
+    entries = _flatten(data)
+    if len(entries) > MAX_ENTRIES:
+        return {"problem": "has more than %d entries" % MAX_ENTRIES}
+
+    def wire(value, depth=0):
+        if value is None or isinstance(value, (bool, str)) or isinstance(value, int) and abs(value) < 10 ** 4000:
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"float": repr(value)}
+        if isinstance(value, list) and depth < 2 and len(value) <= MAX_ARRAY:   # a matrix answer: its rows
+            return [wire(v, depth + 1) for v in value]
+        return {"type": type(value).__name__}
+    return {"entries": [[key, wire(value)] for key, value in entries.items()]}
+
+
+def _unwire(value):
+    if isinstance(value, list):
+        return [_unwire(v) for v in value]
+    if isinstance(value, dict):
+        return float(value["float"]) if "float" in value else Unsupported(value["type"])
+    return value
 
 
 def _no_constant(name):
@@ -154,7 +234,29 @@ class Answer(Check):
             raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
         raw = self.entry(ctx, sheet)
         question = analytic().QUESTIONS[self.question]
-        return self.grade(ctx, sheet, question, raw)
+        budget = ctx.__dict__.setdefault("answer_budget", Budget(FILE_SECONDS))
+        if budget.left <= 0:
+            raise Fail("not graded: the answers before it used up the %g s allowed for evaluating an answers file"
+                       % FILE_SECONDS, "too slow to evaluate", hint="write plain numbers or short expressions")
+        warm_up()
+        before = len(ctx.notes)
+
+        def grade():   # sympy on the student's text: in a forked copy of the grader, with limits
+            try:
+                return {"summary": self.grade(ctx, sheet, question, raw), "notes": ctx.notes[before:]}
+            except Fail as fail:
+                return {"fail": [fail.message, fail.category, fail.hint], "notes": ctx.notes[before:]}
+        try:
+            done = bounded(grade, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
+        except Overrun as over:
+            raise Fail("not graded: evaluating your answer %s took more %s than allowed (%g s, %d MiB)"
+                       % (quoted(raw), over, ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
+                       hint="write a plain number or a short expression")
+        for note in done["notes"]:
+            _note(ctx, note)
+        if "fail" in done:
+            raise Fail(*done["fail"])
+        return done["summary"]
 
     def grade(self, ctx, sheet, question, raw):
         expr, percent = self.parse(raw, sheet, question)
@@ -193,8 +295,9 @@ class Answer(Check):
                 raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
                            hint=re.sub(r"^not an? (expression|number|matrix): ", "", str(exc)))
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            kind = "true/false" if isinstance(raw, bool) else getattr(raw, "type_name", type(raw).__name__)
             raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
-                       % (self.name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "true/false"),
+                       % (self.name, sheet.name, kind),
                        "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
         if isinstance(raw, float) and not math.isfinite(raw):
             raise Fail("not a number: %s (your answer for `%s`)" % (raw, self.name), "not an expression",
