@@ -7,7 +7,7 @@
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
     dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
     dlgrader release OUT [-a NAME]... [--course FILE]                  the student kit (no reference, no secret)
-    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
+    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--update|--check]   the analytic answer key
 
 Exit status: see EXIT_STATUS below (`dlgrader --help` prints it).
 """

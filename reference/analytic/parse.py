@@ -6,6 +6,7 @@ whitelist of nodes is turned into sympy objects by hand:
   accepted), names (letters, digits, underscores; not starting with '_'),
 - + - * / ** ^ (^ means power), unary + and -, parentheses,
 - calls of sqrt, exp, log (log(x) natural, log(x, b) base b), ln, abs, max, min, floor, ceil,
+  tanh,
 - the constants pi and e.
 Everything else (attributes, subscripts, strings, keywords, lambdas, comparisons, ...) is
 rejected with AnswerParseError, as are texts over MAX_LENGTH characters, more than MAX_NODES
@@ -32,6 +33,7 @@ FUNCTIONS = {  # name: (sympy function, allowed numbers of arguments)
     'sqrt': (sp.sqrt, (1,)), 'exp': (sp.exp, (1,)), 'log': (sp.log, (1, 2)),
     'ln': (sp.log, (1,)), 'abs': (sp.Abs, (1,)), 'max': (sp.Max, range(2, 11)),
     'min': (sp.Min, range(2, 11)), 'floor': (sp.floor, (1,)), 'ceil': (sp.ceiling, (1,)),
+    'tanh': (sp.tanh, (1,)),
 }
 CONSTANTS = {'pi': sp.pi, 'e': sp.E}
 GROWING = ('exp',)  # functions that count as a power level
