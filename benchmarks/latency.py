@@ -3,34 +3,68 @@
     python -m benchmarks.latency [--runs 5] [--quick]
 
 - linear_classifiers: the reference as the submission, every check (hidden included), at l0, l1, l2 where
-  each works; runs interleaved (l0, l2, l0, l2, ...) so a noisy machine disturbs every layer alike.
-- the whole course: reference/ graded for every assignment at the strongest layer (auto).
-Each figure carries the number of checks graded and the score, read from one extra `--format json` run.
+  each works; runs interleaved (l0, l2, l0, l2, ...) so a noisy machine disturbs every layer alike. The cases
+  cache (grader/cache.py) is warm where it is kept on disk (L1/L2: a previous grading with this course filled
+  it); at L0 it is never on disk, so each `grade` process starts cold.
+- linear_classifiers, cold: at the strongest layer with an empty cache directory every run (the first grading
+  with a course on a machine; `DLGRADER_CACHE_DIR` points at a fresh folder).
+- the whole course: reference/ graded for every assignment at the strongest layer (auto), warm and cold.
+Each figure carries the number of checks graded and the score, read from one extra `--format json` run, and
+for every run the grading process's own CPU seconds and peak resident memory (`ru_maxrss` of that process
+alone: its sandboxed workers are other processes), read by a wrapper around `grader.cli.main`.
 """
 import json
 import os
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 
-from benchmarks.timing import ROOT, command, figure, load, measure, run_alone
+from benchmarks.timing import ROOT, figure, load, run_alone
 
 PY = sys.executable
+WRAP = ("import resource, sys\nfrom grader.cli import main\ncode = main(sys.argv[1:])\n"
+        "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "sys.stderr.write('\\nDLGRADER-BENCH %d %.3f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime))\n"
+        "sys.exit(code)\n")
+
+
+def timed(cmd, env=None):
+    """(wall seconds, parent CPU seconds, parent peak RSS in MiB) of one `dlgrader` process (cmd: its arguments)."""
+    full = dict(os.environ, **(env or {}))
+    full["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    t0 = time.perf_counter()
+    done = subprocess.run([PY, "-c", WRAP] + cmd, cwd=ROOT, capture_output=True, text=True, env=full)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError("dlgrader %s exited with %d: %s" % (" ".join(cmd), done.returncode, done.stderr[-500:]))
+    kb, cpu = done.stderr.rsplit("DLGRADER-BENCH", 1)[1].split()
+    return wall, float(cpu), int(kb) / 1024.0
+
+
+def process_figure(samples, before, after, **extra):
+    """A figure of wall times, with the medians of the grading process's CPU seconds and peak RSS."""
+    fig = figure([w for w, _, _ in samples], before, after, **extra)
+    fig.update(parent_cpu=statistics.median(c for _, c, _ in samples),
+               peak_rss_mb=max(r for _, _, r in samples), peak_rss_median_mb=statistics.median(r for _, _, r in samples))
+    return fig
 
 
 def grade_cmd(path, assignments=(), isolation="auto", output=os.devnull):
     cmd = [PY, "-m", "grader.cli", "grade", path, "--isolation", isolation, "--format", "json", "-o", output,
-           "--allow-default-secret"]   # the reference, timed without a course file
+           "--allow-default-secret"]   # the reference, timed without a course file (cmd[3:]: dlgrader's arguments)
     for a in assignments:
         cmd += ["-a", a]
     return cmd
 
 
-def checks_of(path, assignments, isolation):
-    """(number of checks, score, max score) of one grading, and warms the file cache."""
-    import subprocess
+def checks_of(path, assignments, isolation, env=None):
+    """(number of checks, score, max score) of one grading; warms the file cache (and the cases cache)."""
     with tempfile.TemporaryDirectory() as top:
         out = os.path.join(top, "result.json")
-        env = dict(os.environ, PYTHONPATH=ROOT)
+        env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
         subprocess.run(grade_cmd(path, assignments, isolation, out), cwd=ROOT, check=True, capture_output=True,
                        env=env)
         result = json.load(open(out))
@@ -49,41 +83,70 @@ def levels():
     return out
 
 
-def one_submission(runs, assignment="linear_classifiers"):
+def one_submission(runs, assignment="linear_classifiers", cache=None):
+    """Per isolation layer, interleaved; the cases cache in `cache` (a folder), warmed by the counting run."""
     path = os.path.join("reference", assignment)
     available = levels()
-    counts = {lv: checks_of(path, [assignment], lv) for lv in available}
-    before, times = load(), {lv: [] for lv in available}
+    env = {"DLGRADER_CACHE_DIR": cache} if cache else {}
+    counts = {lv: checks_of(path, [assignment], lv, env) for lv in available}
+    before, samples = load(), {lv: [] for lv in available}
     for _ in range(runs):   # interleaved
         for lv in available:
-            times[lv].append(command(grade_cmd(path, [assignment], lv), 1, warm=False)["median"])
+            samples[lv].append(timed(grade_cmd(path, [assignment], lv)[3:], env))
     after = load()
-    return {lv: figure(times[lv], before, after, command=" ".join(["dlgrader"] + grade_cmd(path, [assignment], lv)[3:]),
-                       isolation=lv, checks=counts[lv][0], score=counts[lv][1], max_score=counts[lv][2])
+    return {lv: process_figure(samples[lv], before, after, cache="warm" if lv != "l0" else "cold (L0: memory only)",
+                               command=" ".join(["dlgrader"] + grade_cmd(path, [assignment], lv)[3:]), isolation=lv,
+                               checks=counts[lv][0], score=counts[lv][1], max_score=counts[lv][2])
             for lv in available}
 
 
-def whole_course(runs):
-    n, score, max_score = checks_of("reference", (), "auto")
-    fig = command(grade_cmd("reference"), runs, warm=False)
-    fig["command"] = "dlgrader " + " ".join(grade_cmd("reference")[3:])
-    fig.update(checks=n, score=score, max_score=max_score, isolation="auto")
-    return fig
+def cold(runs, path, assignments):
+    """At the strongest layer, an empty cases cache every run."""
+    counts = checks_of(path, assignments, "auto", {"DLGRADER_CACHE": "off"})
+    before, samples = load(), []
+    for _ in range(runs):
+        top = tempfile.mkdtemp(prefix="dlgrader-bench-cache-")
+        try:
+            samples.append(timed(grade_cmd(path, assignments)[3:], {"DLGRADER_CACHE_DIR": os.path.join(top, "c")}))
+        finally:
+            shutil.rmtree(top, ignore_errors=True)
+    return process_figure(samples, before, load(), cache="cold", isolation="auto",
+                          command="dlgrader " + " ".join(grade_cmd(path, assignments)[3:]), checks=counts[0],
+                          score=counts[1], max_score=counts[2])
+
+
+def whole_course(runs, cache):
+    env = {"DLGRADER_CACHE_DIR": cache}
+    n, score, max_score = checks_of("reference", (), "auto", env)
+    before = load()
+    samples = [timed(grade_cmd("reference")[3:], env) for _ in range(runs)]
+    return process_figure(samples, before, load(), cache="warm", isolation="auto",
+                          command="dlgrader " + " ".join(grade_cmd("reference")[3:]), checks=n, score=score,
+                          max_score=max_score)
 
 
 def run(runs=5, quick=False):
     if quick:
         return {"linear_classifiers": {"l0": one_submission_l0(runs)}}
-    return {"linear_classifiers": one_submission(runs), "course": whole_course(runs)}
+    cache = tempfile.mkdtemp(prefix="dlgrader-bench-cache-")
+    try:
+        return {"linear_classifiers": one_submission(runs, cache=os.path.join(cache, "c")),
+                "linear_classifiers_cold": cold(runs, os.path.join("reference", "linear_classifiers"),
+                                                ["linear_classifiers"]),
+                "course": whole_course(runs, os.path.join(cache, "c")),
+                "course_cold": cold(max(1, min(runs, 3)), "reference", [])}
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def one_submission_l0(runs):
     path = os.path.join("reference", "linear_classifiers")
-    counts = []   # quick mode: the gradings that count the checks are the timed ones
-    fig = measure(lambda: counts.append(checks_of(path, ["linear_classifiers"], "l0")), runs, warm=False)
-    fig.update(checks=counts[-1][0], score=counts[-1][1], max_score=counts[-1][2], isolation="l0",
-               command="dlgrader " + " ".join(grade_cmd(path, ["linear_classifiers"], "l0")[3:]))
-    return fig
+    counts = checks_of(path, ["linear_classifiers"], "l0")
+    before = load()
+    samples = [timed(grade_cmd(path, ["linear_classifiers"], "l0")[3:]) for _ in range(runs)]
+    return process_figure(samples, before, load(), checks=counts[0], score=counts[1], max_score=counts[2],
+                          isolation="l0", cache="cold (L0: memory only)",
+                          command="dlgrader " + " ".join(grade_cmd(path, ["linear_classifiers"], "l0")[3:]))
 
 
 if __name__ == "__main__":

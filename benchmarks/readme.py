@@ -36,17 +36,24 @@ def startup_table(s):
     return lines
 
 
+def process_cells(fig):
+    """The grading process's own CPU seconds and peak resident memory (figures from before issue 19: none)."""
+    cpu, rss = fig.get("parent_cpu"), fig.get("peak_rss_mb")
+    return ("%.2f s" % cpu if cpu is not None else "—"), ("%.0f MiB" % rss if rss is not None else "—")
+
+
 def latency_table(s):
     lines = ["### Per-submission latency (`dlgrader grade`, whole process)", "",
-             row("submission", "isolation", "checks", "score", "median", "min", "max", "runs", "load"),
-             row(*["---"] * 9)]
-    for level, fig in s["linear_classifiers"].items():
-        lines.append(row("reference `linear_classifiers`", fig["isolation"].upper(), fig["checks"],
-                         "%g / %g" % (fig["score"], fig["max_score"]), *timing_cells(fig)))
-    if "course" in s:
-        fig = s["course"]
-        lines.append(row("reference, whole course (every assignment)", "auto (strongest)", fig["checks"],
-                         "%g / %g" % (fig["score"], fig["max_score"]), *timing_cells(fig)))
+             row("submission", "isolation", "cases cache", "checks", "score", "median", "min", "max", "runs", "load",
+                 "grader CPU", "grader peak RSS"),
+             row(*["---"] * 12)]
+    rows = [("reference `linear_classifiers`", fig) for fig in s["linear_classifiers"].values()]
+    rows += [("reference `linear_classifiers`", s[k]) for k in ("linear_classifiers_cold",) if k in s]
+    rows += [("reference, whole course (every assignment)", s[k]) for k in ("course", "course_cold") if k in s]
+    for label, fig in rows:
+        level = fig["isolation"].upper() if fig["isolation"] != "auto" else "auto (strongest)"
+        lines.append(row(label, level, fig.get("cache", "—"), fig["checks"], "%g / %g" % (fig["score"], fig["max_score"]),
+                         *timing_cells(fig), *process_cells(fig)))
     return lines
 
 

@@ -3,7 +3,7 @@
     dlgrader list                                   assignments, checks, points, visibility
     dlgrader grade PATH [-a NAME]... [--format text|json|gradescope|classroom|markdown|html] [--lang en|fa] [-o FILE]
     dlgrader check [NAME] [--path DIR] [--lang en|fa] [--html FILE]   the student's self-check: public checks only
-    dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N] [--id-pattern RE] [--force]
+    dlgrader batch INPUT -o OUTDIR [-a NAME]... [-j N] [--resume] [--shard I/N|auto] [--id-pattern RE] [--force]
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
     dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
     dlgrader release OUT [-a NAME]... [--course FILE]                  the student kit (no reference, no secret)
@@ -183,6 +183,9 @@ def cmd_batch(args):
     from .batch.run import BatchError, parse_shard, run_batch
     try:
         shard = parse_shard(args.shard) if args.shard else None
+        if args.shard and args.shard.strip().lower() == "auto":
+            from .batch.schedulers import from_environment
+            say("--shard auto: shard %d/%d (%s)" % (shard + (from_environment(os.environ)[2],)))
         if args.jobs is not None and args.jobs < 1:
             raise BatchError("-j wants a positive number of processes")
         outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
@@ -328,7 +331,9 @@ def parser():
     b.add_argument("-j", "--jobs", type=int, help="grading processes in parallel (default: the number of cores)")
     b.add_argument("--resume", action="store_true", help="grade only the students without a result in OUTDIR")
     b.add_argument("--retry-errors", action="store_true", help="with --resume: grade errored/timed-out ones again")
-    b.add_argument("--shard", metavar="I/N", help="grade only slice I of N (1-based; stable hash of the id)")
+    b.add_argument("--shard", metavar="I/N", help="grade only slice I of N (1-based; stable hash of the id); "
+                                                  "auto: this task's slice of a Slurm, Kubernetes, GitHub Actions "
+                                                  "(or Grid Engine, AWS Batch) array job, from its environment")
     b.add_argument("--id-pattern", metavar="REGEX", help="student id from each entry's name: group `id`, "
                                                           "else group 1, else the whole match")
     b.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")

@@ -28,6 +28,7 @@ from .sandbox.worker import NUMPY_1
 RENAMED = {"xrange": "range", "raw_input": "input", "unicode": "str", "basestring": "str", "unichr": "chr",
            "long": "int", "reduce": "__py2_reduce__", "execfile": None, "cmp": None}
 SHOWN = {"reduce": "functools.reduce"}
+_PY2_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(list(RENAMED) + ["iteritems", "itervalues", "iterkeys", "has_key"]))
 ATTRIBUTES = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys", "maxint": "maxsize"}
 COMPOUND = {"if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class"}
 
@@ -38,8 +39,11 @@ class NotConvertible(Exception):
 
 # ---------------------------------------------------------------- is it Python 2?
 
-def python2_names(tree):
-    """Python 2 builtins and methods the file uses without defining them: {name: first line}."""
+def python2_names(tree, text=None):
+    """Python 2 builtins and methods the file uses without defining them: {name: first line}. With the file's
+    `text`, an ASCII file in which none of them is even a word is answered without walking the tree."""
+    if text is not None and text.isascii() and not _PY2_WORDS.search(text):
+        return {}
     bound = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):

@@ -9,7 +9,7 @@ import re
 import time
 import traceback
 
-from . import spec, tempdirs
+from . import cache, spec, tempdirs
 from .checks.cases import render
 from .checks.context import Context
 from .checks.grounds import blocked_by
@@ -138,14 +138,15 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     return report
 
 
-def reference_runner(assignment, course, notes=None):
-    """The reference, in-process; in the student kit (or wherever the reference is missing), its recorded
-    replies to the public checks — none outside a kit, so checks that need it are skipped, not crashed."""
+def reference_runner(assignment, course, notes=None, book=None):
+    """The reference, in-process (its answers kept in `book`, grader/cache.py); in the student kit (or wherever
+    the reference is missing), its recorded replies to the public checks — none outside a kit, so checks that
+    need it are skipped, not crashed."""
     from . import studentkit as bundle
     if bundle.active():
         return bundle.recorded_runner(assignment.name)
     try:
-        return LocalRunner(assignment.reference(course).__getitem__)
+        return LocalRunner(assignment.reference(course).__getitem__, book=book)
     except ImportError as exc:
         if notes is not None:
             notes.append("the reference of %s could not be imported (%s): its checks were skipped"
@@ -177,19 +178,23 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             importlib.import_module(name)
         except ImportError:
             pass                  # the checks that need it say so
-    reference = reference_runner(assignment, course, notes)
-    ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
+    book = None if bundle.active() else cache.book(course, assignment.name, isolation)
+    reference = reference_runner(assignment, course, notes, book)
+    ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes, book=book)
     outcomes, passed, skipped, graded = [], set(), set(), {}
     try:
-        for check in checks:
-            outcome = run_check(check, ctx, passed, skipped, graded)
-            if outcome.status == "passed":
-                passed.add(check.name)
-            elif outcome.status == "skipped":
-                skipped.add(check.name)
-            graded[check.name] = outcome
-            outcomes.append(outcome)
+        with cache.current(book):
+            for check in checks:
+                outcome = run_check(check, ctx, passed, skipped, graded)
+                if outcome.status == "passed":
+                    passed.add(check.name)
+                elif outcome.status == "skipped":
+                    skipped.add(check.name)
+                graded[check.name] = outcome
+                outcomes.append(outcome)
     finally:
+        if book is not None:
+            book.save()
         sandbox.kill()
         text, size = sandbox.student_output()
         sandbox.close()
@@ -203,9 +208,13 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
 def numpy_1(assignment, submission, course, notes):
     """The NumPy 1 names the worker restores: those the submission uses, where the profile asks for it
     (numpy_compat: CS231n years, written for NumPy 1). Each is reported."""
-    from .legacy import numpy_1_uses
-    used = numpy_1_uses(submission.files)
-    if not used or not spec.course_profile(course)["numpy_compat"]:
+    if not spec.course_profile(course)["numpy_compat"]:
+        return []
+    if "numpy_1_uses" not in submission.__dict__:     # read once per submission, not per assignment
+        from .legacy import numpy_1_uses
+        submission.numpy_1_uses = numpy_1_uses(submission.files)
+    used = submission.numpy_1_uses
+    if not used:
         return []
     if not any(n.startswith("your code uses NumPy names") for n in notes):
         notes.append("your code uses NumPy names that NumPy 2 removed (%s): graded with their NumPy 1 meaning, as "

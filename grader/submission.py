@@ -284,7 +284,7 @@ def parse_source(full, rel, module, python2=False):
     except (RecursionError, MemoryError, ValueError) as exc:
         return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
     else:
-        names = legacy.python2_names(tree)
+        names = legacy.python2_names(tree, text)
         if python2 or names:
             try:
                 text, tree, converted = _as_python3(full, rel, text)

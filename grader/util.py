@@ -44,6 +44,8 @@ def safe_text(text):
     """Text that came from a student, made safe for every renderer: control characters shown escaped (`\\x1b`),
     invalid Unicode (lone surrogates) replaced by U+FFFD; newlines and tabs kept. Idempotent. Applied once,
     where such text enters the parent (the worker's replies, file names, answers files, batch ids)."""
+    if type(text) is str and text.isascii() and text.isprintable():
+        return text          # nothing to escape (the common case): no control character, nothing beyond ASCII
     if not isinstance(text, str):
         text = str(text)
     if "\r\n" in text:

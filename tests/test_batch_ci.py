@@ -79,7 +79,9 @@ def test_classroom_workflow_reports_a_v3_result_the_reporter_adds_up(tmp_path, p
 def test_ta_workflow_shards_then_merges(tmp_path, path_with_dlgrader):
     flow = workflow("ta-batch.yml")
     assert flow["jobs"]["grade"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
-    assert str(flow["env"]["SHARDS"]) == "4" and flow["jobs"]["merge"]["needs"] == "grade"
+    env = flow["jobs"]["grade"]["env"]
+    assert env["DLGRADER_SHARD_INDEX"] == "${{ strategy.job-index }}" and flow["jobs"]["merge"]["needs"] == "grade"
+    assert env["DLGRADER_SHARD_COUNT"] == "${{ strategy.job-total }}"
     work = tmp_path / "repo"
     (work / "submissions").mkdir(parents=True)
     for name in ("alice", "bob", "carol"):
@@ -89,7 +91,8 @@ def test_ta_workflow_shards_then_merges(tmp_path, path_with_dlgrader):
     runner_temp.mkdir()
     grade = step(flow, "grade", "Grade shard")["run"]
     for shard in (1, 2):
-        env = dict(path_with_dlgrader, INPUT="submissions", ASSIGNMENTS="knn", SHARDS="2", SHARD=str(shard),
+        env = dict(path_with_dlgrader, INPUT="submissions", ASSIGNMENTS="knn", SHARD=str(shard),
+                   DLGRADER_SHARD_INDEX=str(shard - 1), DLGRADER_SHARD_COUNT="2",
                    RUNNER_TEMP=str(runner_temp), DLGRADER_COURSE_TOML='secret = "ci"\n')
         proc = run_step(grade, work, env)
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -65,7 +65,18 @@ def grade_job(job, names, course, isolation, slot, max_scores, allow_default_sec
         record = error_record(job, message, "error", max_scores)
         record["seconds"] = round(time.monotonic() - t0, 3)
         return record, None
-    return make_record(job, report, names), report
+    record = make_record(job, report, names)
+    record["peak_rss_mb"] = peak_rss_mb()
+    return record, report
+
+
+def peak_rss_mb():
+    """The largest resident memory of this grading process so far, in MiB (its sandboxed workers not included):
+    with the grading process reused for every submission it takes, it shows whether the parent's memory stays
+    bounded (benchmarks/README.md)."""
+    import resource
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / (1024.0 * 1024.0) if sys.platform == "darwin" else kb / 1024.0, 1)
 
 
 def _stop(signum, frame):

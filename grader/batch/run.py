@@ -34,8 +34,15 @@ class Outcome:
     missing: int = 0
 
 
-def parse_shard(text):
-    """'2/4' -> (2, 4); shards are numbered 1..N."""
+def parse_shard(text, environ=None):
+    """'2/4' -> (2, 4); shards are numbered 1..N. 'auto': this task's slice of an array job, read from the
+    scheduler's environment (grader/batch/schedulers.py: Slurm, Kubernetes, GitHub Actions, ...)."""
+    if isinstance(text, str) and text.strip().lower() == "auto":
+        from .schedulers import ShardError, from_environment
+        try:
+            return from_environment(os.environ if environ is None else environ)[:2]
+        except ShardError as exc:
+            raise BatchError(str(exc))
     try:
         i, n = (int(x) for x in text.split("/"))
     except (AttributeError, ValueError):

@@ -4,10 +4,12 @@ A `Cases` turns small parameter dicts (shapes, a seed, reg...) into input arrays
 Hypothesis draws and shrinks the parameters, so a failing case is reported as the smallest parameters and
 inputs that still fail — as code the student can paste.
 """
+import copy
 from dataclasses import dataclass
 
 import numpy as np
 
+from .strategies import signature
 from .validate import Fail
 
 
@@ -36,11 +38,60 @@ def run_fixed(params_list, body):
     return len(params_list)
 
 
-def falsify(strategy, body, seed, max_examples, shrink):
+def falsify(strategy, body, seed, max_examples, shrink, draws=None):
     """Search for params on which body raises Fail. Returns the number of examples run; raises the
-    (shrunk) Fail. A Fail with abort=True ends the search at once: nothing else would pass."""
+    (shrunk) Fail. A Fail with abort=True ends the search at once: nothing else would pass.
+
+    The examples hypothesis draws for a test that passes them all depend on nothing but the strategy, the seed
+    and the settings; `draws(make)` returns them (from the cases cache, else `make()`, a run of hypothesis on a
+    body that records them). They are replayed here without hypothesis. At the first failure, what hypothesis
+    would have done is done: for a Fail with abort=True, nothing more (hypothesis calls `body` for no other
+    example then, and raises that Fail); otherwise hypothesis runs, draws those same examples, is told at once
+    that the ones before passed (`body` is not called for them again), and from the failing one on goes as it
+    would have: the failing example, its shrinking, the final replay."""
+    sequence = draws(lambda: _draw(strategy, seed, max_examples, shrink)) if draws else \
+        _draw(strategy, seed, max_examples, shrink)
+    pristine = copy.deepcopy(sequence)
+    for k, params in enumerate(sequence):
+        try:
+            body(params)
+        except Fail as fail:
+            if fail.abort:
+                fail.params = params
+                raise
+            return _hypothesis(strategy, _passed(body, pristine[:k]), seed, max_examples, shrink)
+        except Exception:    # an error hypothesis would also have met there, shrunk and raised
+            return _hypothesis(strategy, _passed(body, pristine[:k]), seed, max_examples, shrink)
+    return len(sequence)
+
+
+def _passed(body, passed):
+    """`body`, except that its first calls, on the examples `passed` (in that order), return at once: they passed
+    when they were run before."""
+    calls = {"n": 0, "same": True}
+
+    def answered(params):
+        n = calls["n"]
+        calls["n"] += 1
+        if calls["same"] and n < len(passed) and params == passed[n]:
+            return
+        calls["same"] = False
+        body(params)
+    return answered
+
+
+def _draw(strategy, seed, max_examples, shrink):
+    """The examples hypothesis draws for a test that passes every one."""
+    drawn = []
+    _hypothesis(strategy, lambda params: drawn.append(copy.deepcopy(params)), seed, max_examples, shrink)
+    return drawn
+
+
+def _hypothesis(strategy, body, seed, max_examples, shrink):
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     from hypothesis import seed as hseed
+
+    from .strategies import real
 
     state = {"fail": None, "params": None, "runs": 0}
 
@@ -54,7 +105,7 @@ def falsify(strategy, body, seed, max_examples, shrink):
             state["fail"], state["params"] = fail, params
             raise
 
-    test = given(strategy)(test)
+    test = given(real(strategy))(test)
     test = settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
                     phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate],
                     suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
@@ -94,9 +145,12 @@ def case_check_run(check, ctx, one):
     n = run_fixed(list(cases.public), one)
     offline = {"skipped": 0}
     if cases.strategy is not None and check.examples:
-        n += falsify(cases.strategy, offline_examples(ctx, one, offline),
-                     ctx.course.seed(ctx.assignment.name, check.name),
-                     max_examples=check.examples, shrink=check.visibility == "visible")
+        seed, shrink = ctx.course.seed(ctx.assignment.name, check.name), check.visibility == "visible"
+        book = getattr(ctx, "book", None)
+        draws = None if book is None else (lambda make: book.drawn(
+            ["draws", check.name, signature(cases.strategy), seed, check.examples, shrink], make))
+        n += falsify(cases.strategy, offline_examples(ctx, one, offline), seed, max_examples=check.examples,
+                     shrink=shrink, draws=draws)
     if offline["skipped"]:
         return "%d case(s) passed; %d drawn case(s) run at grading time" % (n - offline["skipped"],
                                                                           offline["skipped"])

@@ -6,8 +6,9 @@ from .validate import Fail
 
 
 class Context:
-    def __init__(self, assignment, submission, student, reference, course, student_id=None, notes=None):
+    def __init__(self, assignment, submission, student, reference, course, student_id=None, notes=None, book=None):
         self.assignment, self.submission = assignment, submission
+        self.book = book                 # the cases cache of this course and assignment (grader/cache.py), or None
         self.student, self.reference, self.course = student, reference, course
         self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
         self.notes = notes if notes is not None else []   # the report's notes: things the student should know

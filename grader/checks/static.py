@@ -14,7 +14,14 @@ DYNAMIC = {"getattr", "eval", "exec", "__import__", "compile", "globals", "vars"
 
 
 def aliases(tree):
-    """name in the file -> the full dotted name it stands for."""
+    """name in the file -> the full dotted name it stands for (read once per parsed file)."""
+    table = getattr(tree, "_dlgrader_aliases", None)
+    if table is None:
+        table = tree._dlgrader_aliases = _aliases(tree)
+    return dict(table)
+
+
+def _aliases(tree):
     table = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -26,7 +26,7 @@ import math
 import numbers
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases, away_from_zero
 from ..checks.compare import Compare

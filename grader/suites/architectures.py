@@ -10,7 +10,7 @@ counts; the reference is checked against torch models built on the "meta" device
 This file draws specs (tracking shapes only to keep them valid) and words hints; the counts a hint compares
 with come from reference/architectures/mistakes.py (grading side).
 """
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

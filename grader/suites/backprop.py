@@ -9,7 +9,7 @@ student's OWN forward (numbers: ±h per input; arrays: random directions), all i
 import math
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.prop import Property

@@ -19,7 +19,7 @@ Decisions (also in assignments/conv_pool/README.md):
   hide behind itself.
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -19,7 +19,7 @@ reference/conv_variants/mistakes.py (grading side: in the student kit that hint 
 from dataclasses import dataclass
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -7,7 +7,7 @@ arguments are hidden. The dense block: values and gradients against the referenc
 property that every layer's output reaches every earlier layer's weights (and no later one).
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

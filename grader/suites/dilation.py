@@ -14,7 +14,7 @@ Decisions:
   output pixel reads, propagated layer by layer from the top; its extent is the receptive field.
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

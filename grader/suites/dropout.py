@@ -19,7 +19,7 @@ decides how the checks below turn a keep probability into the `p` they pass.
 import math
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.gradient import Gradient

@@ -9,7 +9,7 @@ The kernels' behaviour (an edge kernel gives 0 on a flat image, a blur keeps it,
 the Sobel kernels' signs) is checked with the student's own convolve2d.
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -5,7 +5,7 @@ drawn configurations are compared with the reference (public ones shrink to a sm
 ones show a category), with torch's own nn.Conv2d measured by forward hooks (reference/inception/oracle.py,
 in this trusted process), with the course setting FLOPS_PER_MAC = 2, and with sympy symbols as arguments.
 """
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

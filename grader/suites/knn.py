@@ -1,6 +1,6 @@
 """Checks of the kNN classifier: three distance versions, label voting, prediction, cross-validation."""
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -1,6 +1,6 @@
 """Checks of the SVM and softmax losses: (W, X, y, reg) -> (loss, dW)."""
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -37,7 +37,7 @@ Decisions (also in assignments/normalization/README.md):
 from dataclasses import dataclass
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

@@ -7,7 +7,7 @@ The classifier sits beside the Euclidean `knn` assignment (its own class, Neares
 changes.
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases, away_from_zero
 from ..checks.compare import Compare

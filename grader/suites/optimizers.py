@@ -16,7 +16,7 @@ CS231n allows updating w in place (`w -= lr * dw`): plans never reuse a w after 
 import copy
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.prop import Property

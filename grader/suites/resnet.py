@@ -16,7 +16,7 @@ import functools
 import math
 
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

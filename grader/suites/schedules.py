@@ -7,7 +7,7 @@ t = 0): nothing here computes a schedule. The reference equals torch.optim.lr_sc
 ExponentialLR(gamma = e^−k) and LambdaLR(1 / (1 + k·t)) (tests/test_schedules.py).
 """
 import numpy as np
-from hypothesis import strategies as st
+from ..checks import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare

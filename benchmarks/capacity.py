@@ -1,0 +1,222 @@
+"""What a MOOC-sized class needs: 10,000 whole-course submissions on a cluster, estimated from measured figures and
+checked by simulating the sharded run.
+
+    python -m benchmarks.capacity [--submissions 10000] [--cores 32] [--hours 4] [--measure N] [--from results.json]
+
+The measurement (`--measure N`, N ≥ 4): a class of N whole-course submissions (benchmarks/batch_throughput.py's
+cycle: reference, stubs, half done, reference), graded as a real sharded run here — `dlgrader batch --shard auto`
+in 2 shards, one after the other, each `-j <cores here>` — then merged. Each student's grading seconds (its result
+file) and each shard's wall time are kept.
+
+The model. Every array task is one node's `dlgrader batch -j C` on its shard (the students whose SHA-256 falls in
+it: `grader.batch.run.shard_of`, the real assignment): C grading processes, each taking the next submission when
+it is free (grader/batch/pool.py), plus the batch's fixed cost (start-up, unpacking, the gradebook). The estimate
+is the plain arithmetic, work / (nodes × C); the simulation runs the same scheduling submission by submission,
+with per-submission seconds drawn (seeded) from the measured ones, and so includes what the arithmetic leaves out:
+uneven shards (the hash), the last submissions of a shard, the fixed costs, the merge. It is checked first
+against the measured 2-shard run (simulated with the measured seconds themselves), then run at full size.
+Seconds measured at -j C on this machine already include sharing its cores; a node of another speed scales them.
+"""
+import argparse
+import heapq
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def shard_sizes(students, shards):
+    from grader.batch.run import shard_of
+    sizes = [0] * shards
+    for s in students:
+        sizes[shard_of(s, shards) - 1] += 1
+    return sizes
+
+
+def makespan(durations, cores):
+    """Wall seconds of a pool of `cores` processes taking `durations` in order (each to the first free one)."""
+    free = [0.0] * cores
+    heapq.heapify(free)
+    end = 0.0
+    for d in durations:
+        start = heapq.heappop(free)
+        heapq.heappush(free, start + d)
+        end = max(end, start + d)
+    return end
+
+
+def simulate(students, seconds_of, shards, cores, fixed, merge_per_student=0.0):
+    """{shard walls, makespan, merge}: every shard's batch (`fixed` + its pool's makespan), run side by side."""
+    from grader.batch.run import shard_of
+    per = [[] for _ in range(shards)]
+    for s in sorted(students):                     # discovery order: sorted entries
+        per[shard_of(s, shards) - 1].append(seconds_of(s))
+    walls = [fixed + makespan(d, cores) for d in per]
+    merge = merge_per_student * len(students)
+    return {"shard_walls": walls, "sizes": [len(d) for d in per], "makespan": max(walls) + merge, "merge": merge}
+
+
+def estimate(n, mean_seconds, nodes, cores, fixed):
+    """The arithmetic: work spread evenly, plus the fixed cost once."""
+    return fixed + n * mean_seconds / (nodes * cores)
+
+
+def nodes_for(n, mean_seconds, cores, fixed, hours):
+    return max(1, int(-(-n * mean_seconds // (cores * (hours * 3600 - fixed)))))
+
+
+def batch(klass, out, course, cores, env, shard=None):
+    """Wall seconds of one `dlgrader batch` (shard: the 0-based index of 2, through --shard auto)."""
+    cmd = [sys.executable, "-m", "grader.cli", "batch", klass, "-o", out, "-j", str(cores), "--course", course]
+    if shard is not None:
+        cmd += ["--shard", "auto"]
+        env = dict(env, DLGRADER_SHARD_INDEX=str(shard), DLGRADER_SHARD_COUNT="2")
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def measure(n, cores, keep=None):
+    """Grade n whole-course submissions here three ways: unsharded, then in 2 shards (one after the other) and
+    merged; and an empty shard (the fixed cost of a batch). Per-student grading seconds, every wall time."""
+    from benchmarks.batch_throughput import COURSE, make_course_class
+    from grader.batch.run import shard_of
+    top = tempfile.mkdtemp(prefix="dlgrader-capacity-")
+    try:
+        klass, lone = os.path.join(top, "class"), os.path.join(top, "lone")
+        make_course_class(klass, n)
+        make_course_class(lone, 1)
+        course = os.path.join(top, "course.toml")
+        with open(course, "w") as f:
+            f.write(COURSE)
+        env = dict(os.environ, PYTHONPATH=ROOT)
+        for var in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "SGE_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX"):
+            env.pop(var, None)
+        loads = [os.getloadavg()[0]]
+        empty = batch(lone, os.path.join(top, "empty"), course, cores, env, shard=2 - shard_of("s000", 2))
+        unsharded = batch(klass, os.path.join(top, "all"), course, cores, env)
+        walls, seconds = [], {}
+        for index in range(2):
+            out = os.path.join(top, "shard-%d" % index)
+            walls.append(batch(klass, out, course, cores, env, shard=index))
+            for name in os.listdir(os.path.join(out, "results")):
+                with open(os.path.join(out, "results", name)) as f:
+                    record = json.load(f)
+                seconds[record["student"]] = record["seconds"]
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader.cli", "merge", os.path.join(top, "shard-0"),
+                        os.path.join(top, "shard-1"), "-o", os.path.join(top, "merged")], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+        merge = time.perf_counter() - t0
+        loads.append(os.getloadavg()[0])
+        if keep:
+            shutil.copytree(top, keep, dirs_exist_ok=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+    return {"n": n, "cores": cores, "seconds": seconds, "shard_walls": walls, "unsharded": unsharded,
+            "empty": empty, "merge": merge, "load": loads}
+
+
+def fit(m):
+    """(fixed, per-submission overhead): the batch's fixed cost is the empty shard's wall; the overhead of a
+    submission beyond its grading (its reports, its result file, the pool) is what the 2 shards' walls hold
+    beyond fixed + their pools' makespans, spread over their submissions."""
+    from grader.batch.run import shard_of
+    per = [[] for _ in range(2)]
+    for s in sorted(m["seconds"]):
+        per[shard_of(s, 2) - 1].append(m["seconds"][s])
+    extra = [(w - m["empty"] - makespan(d, m["cores"])) / max(1.0, len(d) / m["cores"])
+             for w, d in zip(m["shard_walls"], per)]
+    return m["empty"], max(0.0, statistics.mean(extra))
+
+
+def check_model(m):
+    """The fitted model's prediction of the unsharded run (not used to fit it) against its measured wall."""
+    fixed, overhead = fit(m)
+    students = sorted(m["seconds"])
+    return fixed, overhead, fixed + makespan([m["seconds"][s] + overhead for s in students], m["cores"])
+
+
+def report(m, submissions, cores, hours, seed=0):
+    fixed, overhead, predicted = check_model(m)
+    sample = sorted(v + overhead for v in m["seconds"].values())
+    mean = statistics.mean(sample)
+    merge_per_student = m["merge"] / max(1, m["n"])
+    rng = random.Random(seed)
+    students = ["s%06d" % i for i in range(submissions)]
+    drawn = {s: rng.choice(sample) for s in students}
+    nodes = nodes_for(submissions, mean, cores, fixed, hours)
+    rows = []
+    for k in sorted({max(1, nodes // 2), nodes, nodes * 2}):
+        sim = simulate(students, drawn.__getitem__, k, cores, fixed, merge_per_student)
+        rows.append({"nodes": k, "cores": cores, "estimate_s": estimate(submissions, mean, k, cores, fixed),
+                     "simulated_s": sim["makespan"], "largest_shard": max(sim["sizes"]),
+                     "smallest_shard": min(sim["sizes"]), "merge_s": sim["merge"],
+                     "core_hours": k * cores * sim["makespan"] / 3600})
+    return {"measured_raw": m, "per_submission": {
+                "mean": mean, "median": statistics.median(sample), "min": sample[0], "max": sample[-1],
+                "n": len(sample), "overhead": overhead},
+            "fixed": fixed, "check": {"predicted_unsharded": predicted, "measured_unsharded": m["unsharded"]},
+            "submissions": submissions, "hours": hours, "work_core_hours": submissions * mean / 3600,
+            "rows": rows}
+
+
+def table(r):
+    m = r["measured_raw"]
+    p = r["per_submission"]
+    lines = [
+        "Measured here (1-minute load %s): %d whole-course submissions (reference, stubs, half done, reference), "
+        "`dlgrader batch -j %d` unsharded %.0f s; as 2 shards (`--shard auto`, one after the other) %s, merged in "
+        "%.1f s; an empty shard (the fixed cost of a batch) %.1f s. Per submission: %.1f s mean (median %.1f, "
+        "%.1f–%.1f) of grading and reports, each grading sharing the %d cores with the others. Fitted on the "
+        "shards, the model predicts the unsharded run at %.0f s: measured %.0f s."
+        % (" → ".join("%.1f" % x for x in m["load"]), m["n"], m["cores"], m["unsharded"],
+           " and ".join("%.0f s" % w for w in m["shard_walls"]), m["merge"], m["empty"], p["mean"], p["median"],
+           p["min"], p["max"], m["cores"], r["check"]["predicted_unsharded"], r["check"]["measured_unsharded"]), "",
+        "%d whole-course submissions: %.0f core-hours of grading at that rate. Sharded runs (one array task per "
+        "node, `-j` = its cores; simulated submission by submission, per-submission seconds drawn from the "
+        "measured ones):" % (r["submissions"], r["work_core_hours"]), "",
+        "| nodes × cores | estimate (work / cores) | simulated makespan | shard sizes | merge | core-hours |",
+        "|---|---|---|---|---|---|"]
+    for row in r["rows"]:
+        lines.append("| %d × %d | %.2f h | %.2f h | %d–%d | %.0f s | %.0f |" % (
+            row["nodes"], row["cores"], row["estimate_s"] / 3600, row["simulated_s"] / 3600, row["smallest_shard"],
+            row["largest_shard"], row["merge_s"], row["core_hours"]))
+    return "\n".join(lines)
+
+
+def run(runs=1, quick=False, cores=None):
+    """For `python -m benchmarks`: a measured 2-shard run of 8 whole-course submissions (quick: 4, and the figures
+    mean nothing), then the 10,000-submission simulation on 32-core nodes with a 4-hour goal."""
+    m = measure(4 if quick else 8, cores or os.cpu_count() or 1)
+    r = report(m, 10000, 32, 4.0)
+    r["table"] = table(r)
+    return r
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--submissions", type=int, default=10000)
+    p.add_argument("--cores", type=int, default=32, help="cores per node")
+    p.add_argument("--hours", type=float, default=4.0, help="the time the run should take")
+    p.add_argument("--measure", type=int, default=8, help="whole-course submissions graded here (2 shards)")
+    p.add_argument("--from", dest="source", help="a results.json with a `capacity` section: no measuring")
+    p.add_argument("--keep", help="copy the measured run's folders here")
+    args = p.parse_args()
+    if args.source:
+        m = json.load(open(args.source))["capacity"]["measured_raw"]
+    else:
+        m = measure(args.measure, os.cpu_count() or 1, args.keep)
+    r = report(m, args.submissions, args.cores, args.hours)
+    print(table(r))
+
+
+if __name__ == "__main__":
+    main()
