@@ -65,7 +65,8 @@ def run_once(inp, course, jobs, names, keep=None):
     for n in names:
         cmd += ["-a", n]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    from benchmarks.timing import bench_env
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=bench_env())
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit("batch failed:\n" + proc.stderr)

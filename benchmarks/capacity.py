@@ -96,7 +96,8 @@ def measure(n, cores, keep=None):
         course = os.path.join(top, "course.toml")
         with open(course, "w") as f:
             f.write(COURSE)
-        env = dict(os.environ, PYTHONPATH=ROOT)
+        from benchmarks.timing import bench_env
+        env = bench_env()
         for var in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "SGE_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX"):
             env.pop(var, None)
         loads = [os.getloadavg()[0]]

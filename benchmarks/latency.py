@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.timing import ROOT, figure, load, run_alone
+from benchmarks.timing import ROOT, bench_env, figure, load, run_alone
 
 PY = sys.executable
 WRAP = ("import resource, sys\nfrom grader.cli import main\ncode = main(sys.argv[1:])\n"
@@ -33,8 +33,7 @@ WRAP = ("import resource, sys\nfrom grader.cli import main\ncode = main(sys.argv
 
 def timed(cmd, env=None):
     """(wall seconds, parent CPU seconds, parent peak RSS in MiB) of one `dlgrader` process (cmd: its arguments)."""
-    full = dict(os.environ, **(env or {}))
-    full["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    full = bench_env(env)
     t0 = time.perf_counter()
     done = subprocess.run([PY, "-c", WRAP] + cmd, cwd=ROOT, capture_output=True, text=True, env=full)
     wall = time.perf_counter() - t0
@@ -64,7 +63,7 @@ def checks_of(path, assignments, isolation, env=None):
     """(number of checks, score, max score) of one grading; warms the file cache (and the cases cache)."""
     with tempfile.TemporaryDirectory() as top:
         out = os.path.join(top, "result.json")
-        env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+        env = bench_env(env)
         subprocess.run(grade_cmd(path, assignments, isolation, out), cwd=ROOT, check=True, capture_output=True,
                        env=env)
         result = json.load(open(out))

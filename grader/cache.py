@@ -75,8 +75,8 @@ def fingerprint():
         roots += list(reference.__path__)
     except ImportError:
         pass
-    for top in roots:
-        for folder, dirs, files in os.walk(top):
+    for top in dict.fromkeys(os.path.realpath(r) for r in roots if os.path.isdir(r)):   # a namespace package may
+        for folder, dirs, files in os.walk(top):                                          # list a folder twice
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".pyc", ".pyo")):

@@ -193,6 +193,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
                 graded[check.name] = outcome
                 outcomes.append(outcome)
     finally:
+        ctx.close()
         if book is not None:
             book.save()
         sandbox.kill()

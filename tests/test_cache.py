@@ -165,3 +165,48 @@ def test_verify_mode_recomputes_and_catches_an_answer_that_changed(monkeypatch):
     book.put("k", [1.0], [])
     with pytest.raises(cache.CacheMismatch):
         book.put("k", [2.0], [])
+
+
+# ---------------------------------------------------------------- many bounded computations, one forked copy
+
+def test_an_evaluator_gives_each_computation_the_limits_a_copy_of_its_own_would_have():
+    """Every answer of a file is graded in one forked copy (grader/checks/bounded.py): a computation that never
+    ends or allocates without end is stopped as `bounded` stops it, and the ones after it are graded all the same
+    (in a fresh copy); the budget of the file counts each one's CPU time."""
+    from grader.checks.bounded import Budget, Evaluator, Overrun
+    state = {"n": 0}
+
+    def forever():
+        while True:
+            pass
+
+    def hog():
+        return len([bytearray(1 << 20) for _ in range(1 << 16)])
+
+    def counted():
+        state["n"] += 1        # the copy's state, kept from one computation to the next in the same copy
+        return {"n": state["n"], "pid": os.getpid()}
+
+    def fails():
+        raise Fail("no", "incorrect", hint="h")
+    work = {"forever": forever, "hog": hog, "counted": counted, "fails": fails, "error": lambda: 1 / 0}
+    ev = Evaluator(work.__getitem__)
+    budget = Budget(30.0)
+    first = ev.run("counted", budget=budget)
+    assert ev.run("counted", budget=budget) == {"n": 2, "pid": first["pid"]} != os.getpid()   # one copy for both
+    with pytest.raises(Fail, match="no"):
+        ev.run("fails", budget=budget)
+    assert ev.run("counted")["pid"] == first["pid"]                         # a Fail is an answer: the copy goes on
+    with pytest.raises(Overrun, match="time"):
+        ev.run("forever", seconds=1, budget=budget)
+    assert 1.0 <= 30.0 - budget.left < 30.0                                # its CPU second was counted
+    again = ev.run("counted")
+    assert again["pid"] != first["pid"] and again["n"] == 1                 # a fresh copy after the overrun
+    with pytest.raises(Overrun, match="memory"):
+        ev.run("hog", seconds=20, memory_mb=64)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        ev.run("error")
+    assert ev.run("counted")["n"] == 1
+    assert state["n"] == 0                                                  # this process never ran them
+    ev.close()
+    assert ev.pid is None

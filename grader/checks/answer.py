@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from ..spec import Check
 from ..util import safe_data
-from .bounded import Budget, Overrun, bounded
+from .bounded import Budget, Evaluator, Overrun, bounded
 from .validate import Fail
 
 MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read (the course's is ~5 KiB)
@@ -52,6 +52,19 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+
+
+def evaluator(ctx):
+    """The Evaluator (grader/checks/bounded.py) that grades the answers of this grading, one forked copy for all of
+    them, each answer with the limits it had in a copy of its own; ended with the grading (ctx.close)."""
+    found = ctx.__dict__.get("answer_evaluator")
+    if found is None:
+        found = ctx.__dict__["answer_evaluator"] = Evaluator(
+            lambda name: (lambda: ctx.assignment.check(name).evaluate(ctx)))
+        closing = getattr(ctx, "closing", None)
+        if closing is not None:
+            closing.append(found.close)
+    return found
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,15 +252,8 @@ class Answer(Check):
             raise Fail("not graded: the answers before it used up the %g s allowed for evaluating an answers file"
                        % FILE_SECONDS, "too slow to evaluate", hint="write plain numbers or short expressions")
         warm_up()
-        before = len(ctx.notes)
-
-        def grade():   # sympy on the student's text: in a forked copy of the grader, with limits
-            try:
-                return {"summary": self.grade(ctx, sheet, question, raw), "notes": ctx.notes[before:]}
-            except Fail as fail:
-                return {"fail": [fail.message, fail.category, fail.hint], "notes": ctx.notes[before:]}
-        try:
-            done = bounded(grade, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
+        try:   # sympy on the student's text: in a forked copy of the grader, with limits (one copy per file)
+            done = evaluator(ctx).run(self.name, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
         except Overrun as over:
             raise Fail("not graded: evaluating your answer %s took more %s than allowed (%g s, %d MiB)"
                        % (quoted(raw), over, ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
@@ -257,6 +263,18 @@ class Answer(Check):
         if "fail" in done:
             raise Fail(*done["fail"])
         return done["summary"]
+
+    def evaluate(self, ctx):
+        """This answer graded, in the evaluator's forked copy (`evaluator`): {"summary"} or {"fail"}, and the notes
+        grading it added."""
+        sheet = ctx.answers()
+        raw = self.entry(ctx, sheet)
+        question = analytic().QUESTIONS[self.question]
+        before = len(ctx.notes)
+        try:
+            return {"summary": self.grade(ctx, sheet, question, raw), "notes": ctx.notes[before:]}
+        except Fail as fail:
+            return {"fail": [fail.message, fail.category, fail.hint], "notes": ctx.notes[before:]}
 
     def grade(self, ctx, sheet, question, raw):
         expr, percent = self.parse(raw, sheet, question)

@@ -9,6 +9,8 @@ class Context:
     def __init__(self, assignment, submission, student, reference, course, student_id=None, notes=None, book=None):
         self.assignment, self.submission = assignment, submission
         self.book = book                 # the cases cache of this course and assignment (grader/cache.py), or None
+        self.closing = []                # what `close` ends: helpers a check started for this grading (a forked
+                                         # evaluator of answers)
         self.student, self.reference, self.course = student, reference, course
         self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
         self.notes = notes if notes is not None else []   # the report's notes: things the student should know
@@ -21,6 +23,11 @@ class Context:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
+
+    def close(self):
+        """End what checks started for this grading (grader/run.py calls it when the assignment is graded)."""
+        while self.closing:
+            self.closing.pop()()
 
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
