@@ -3,7 +3,8 @@
     python -m benchmarks [--runs 5] [--quick] [--only SECTION]... [--out PATH] [--no-readme]
 
 Sections, in order: startup, latency, conv_speed, gradcheck, batch (benchmarks/batch_throughput.py, when
-present: its `run(runs, quick)` is called), peers (benchmarks/peers.py: Otter-Grader and nbgrader beside
+present: its `run(runs, quick)` is called), capacity (benchmarks/capacity.py: a sharded run measured here, and
+10,000 whole-course submissions on a cluster simulated from it), peers (benchmarks/peers.py: Otter-Grader and nbgrader beside
 dlgrader on linear_classifiers, in venvs cached under ~/.cache/dlgrader-bench). `--quick` (1 run, smallest
 items, README untouched unless --readme, peers skipped) is for the test of the harness; its figures mean nothing.
 """
@@ -15,12 +16,12 @@ import subprocess
 import sys
 import tempfile
 
-from benchmarks import gradcheck_cost, latency, peers, startup, timing
+from benchmarks import capacity, gradcheck_cost, latency, peers, startup, timing
 from benchmarks.readme import render
 from benchmarks.timing import ROOT, environment, load, measure
 
 HERE = os.path.join(ROOT, "benchmarks")
-SECTIONS = ("startup", "latency", "conv_speed", "gradcheck", "batch", "peers")
+SECTIONS = ("startup", "latency", "conv_speed", "gradcheck", "batch", "capacity", "peers")
 
 
 def conv_speed(runs, quick):
@@ -71,6 +72,7 @@ def batch(runs, quick):
 
 RUNNERS = {"startup": lambda r, q: startup.run(r, q), "latency": lambda r, q: latency.run(r, q),
            "conv_speed": conv_speed, "gradcheck": gradcheck, "batch": batch,
+           "capacity": lambda r, q: capacity.run(r, q),
            "peers": lambda r, q: peers.run(r, q)}
 
 

@@ -49,6 +49,67 @@ def make_course_class(dest, n):
                             os.path.join(student, name), ignore=skip)
 
 
+def make_complete_class(dest, n, names=("knn", "linear_classifiers")):
+    """n students, each handing in the references of `names` (a complete, correct submission)."""
+    skip = shutil.ignore_patterns("__pycache__")
+    for i in range(n):
+        for name in names:
+            shutil.copytree(os.path.join(ROOT, "reference", name), os.path.join(dest, "s%03d" % i, name), ignore=skip)
+
+
+def marginal(sizes=(10, 30), jobs=(1, 2), runs=1, names=("knn", "linear_classifiers")):
+    """The cost of one more submission: classes of complete kNN + linear-classifier submissions of two sizes,
+    each a whole `dlgrader batch` at each -j; (wall(n2) - wall(n1)) / (n2 - n1) is what a submission adds once
+    the batch has started (the cases cache is warm in each grading process after its first submission). Also
+    the largest peak RSS a grading process reported (results' `peak_rss_mb`)."""
+    import json
+    top = tempfile.mkdtemp(prefix="dlgrader-bench-marginal-")
+    out = {"sizes": list(sizes), "assignments": list(names), "jobs": {}}
+    try:
+        course = os.path.join(top, "course.toml")
+        with open(course, "w") as f:
+            f.write(COURSE)
+        classes = {}
+        for n in sizes:
+            classes[n] = os.path.join(top, "class-%d" % n)
+            make_complete_class(classes[n], n, names)
+        for j in jobs:
+            walls, loads, rss = {n: [] for n in sizes}, [], []
+            for _ in range(runs):
+                for n in sizes:
+                    keep = os.path.join(top, "out")
+                    loads.append(round(os.getloadavg()[0], 2))
+                    walls[n].append(round(run_once(classes[n], course, j, list(names), keep=keep), 3))
+                    for name in os.listdir(os.path.join(keep, "results")):
+                        with open(os.path.join(keep, "results", name)) as f:
+                            rss.append(json.load(f).get("peak_rss_mb") or 0.0)
+            med = {n: statistics.median(w) for n, w in walls.items()}
+            n1, n2 = sizes
+            out["jobs"][str(j)] = {"walls": {str(n): w for n, w in walls.items()}, "median": {str(n): m for n, m in med.items()},
+                                   "marginal": (med[n2] - med[n1]) / (n2 - n1), "per_minute": 60.0 * n2 / med[n2],
+                                   "loads": loads, "peak_rss_mb": max(rss) if rss else None}
+        base = out["jobs"][str(jobs[0])]["per_minute"]
+        for j in jobs:
+            out["jobs"][str(j)]["speedup"] = round(out["jobs"][str(j)]["per_minute"] / base, 2)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+    return out
+
+
+def marginal_table(m):
+    n1, n2 = m["sizes"]
+    lines = ["Complete submissions (%s references), classes of %d and %d, course limits call_timeout 3 s, budget 10 s; "
+             "marginal = (wall(%d) − wall(%d)) / %d; `python -m benchmarks.batch_throughput --marginal`."
+             % (" + ".join(m["assignments"]), n1, n2, n2, n1, n2 - n1), "",
+             "| -j | wall (%d) | wall (%d) | marginal per submission | submissions/min (%d) | vs -j 1 | grading "
+             "process peak RSS | load (1 min) |" % (n1, n2, n2), "|---|---|---|---|---|---|---|---|"]
+    for j, f in m["jobs"].items():
+        lines.append("| %s | %.1f s | %.1f s | %.3f s | %.1f | %.2f× | %s | %.1f–%.1f |" % (
+            j, f["median"][str(n1)], f["median"][str(n2)], f["marginal"], f["per_minute"], f["speedup"],
+            "%.0f MiB" % f["peak_rss_mb"] if f.get("peak_rss_mb") else "—", min(f["loads"]), max(f["loads"])))
+    return "\n".join(lines)
+
+
 def machine():
     model = platform.processor() or platform.machine()
     try:
@@ -149,6 +210,8 @@ def run(runs=3, quick=False):
            "machine": machine(), "capacity": figures["capacity"],
            "jobs": {str(j): f for j, f in figures.items() if j != "capacity"}, "table": table(n, names, figures)}
     if not quick:
+        out["marginal"] = marginal(runs=1)
+        out["table"] += "\n\n" + marginal_table(out["marginal"])
         course = measure(8, min(runs, 2), [1, 2], [], whole_course=True)
         out["whole_course"] = {"n": 8, "capacity": course["capacity"],
                                "jobs": {str(j): f for j, f in course.items() if j != "capacity"}}
@@ -164,7 +227,12 @@ def main():
     p.add_argument("-a", "--assignment", action="append", default=[])
     p.add_argument("--keep", help="copy the last run's OUTDIR here")
     p.add_argument("--whole-course", action="store_true", help="each submission holds every assignment")
+    p.add_argument("--marginal", action="store_true", help="the cost of one more complete kNN + linear submission")
     args = p.parse_args()
+    if args.marginal:
+        m = marginal(runs=args.runs)
+        print(marginal_table(m))
+        return
     jobs = args.jobs or [1, 2]
     figures = measure(args.n, args.runs, jobs, args.assignment, args.keep, args.whole_course)
     what = "every assignment" if args.whole_course else "+".join(args.assignment) or "knn+linear_classifiers, detected"

@@ -52,14 +52,14 @@ def makespan(durations, cores):
     return end
 
 
-def simulate(students, seconds_of, shards, cores, fixed, merge_per_student=0.0):
+def simulate(students, seconds_of, shards, cores, fixed, merge_per_student=0.0, merge_fixed=0.0):
     """{shard walls, makespan, merge}: every shard's batch (`fixed` + its pool's makespan), run side by side."""
     from grader.batch.run import shard_of
     per = [[] for _ in range(shards)]
     for s in sorted(students):                     # discovery order: sorted entries
         per[shard_of(s, shards) - 1].append(seconds_of(s))
     walls = [fixed + makespan(d, cores) for d in per]
-    merge = merge_per_student * len(students)
+    merge = merge_fixed + merge_per_student * len(students)
     return {"shard_walls": walls, "sizes": [len(d) for d in per], "makespan": max(walls) + merge, "merge": merge}
 
 
@@ -83,16 +83,23 @@ def batch(klass, out, course, cores, env, shard=None):
     return time.perf_counter() - t0
 
 
-def measure(n, cores, keep=None):
-    """Grade n whole-course submissions here three ways: unsharded, then in 2 shards (one after the other) and
-    merged; and an empty shard (the fixed cost of a batch). Per-student grading seconds, every wall time."""
-    from benchmarks.batch_throughput import COURSE, make_course_class
+def measure(n, cores, keep=None, names=None, merge_students=None):
+    """Grade n whole-course submissions here (`names`: complete submissions of those assignments instead) three
+    ways: unsharded, then in 2 shards (one after the other) and merged; and an empty shard (the fixed cost of a
+    batch). Per-student grading seconds, every wall time, which students are complete."""
+    from benchmarks.batch_throughput import COURSE, COURSE_KINDS, make_complete_class, make_course_class
     from grader.batch.run import shard_of
     top = tempfile.mkdtemp(prefix="dlgrader-capacity-")
     try:
         klass, lone = os.path.join(top, "class"), os.path.join(top, "lone")
-        make_course_class(klass, n)
-        make_course_class(lone, 1)
+        if names:
+            make_complete_class(klass, n, names)
+            make_complete_class(lone, 1, names)
+            complete = ["s%03d" % i for i in range(n)]
+        else:
+            make_course_class(klass, n)
+            make_course_class(lone, 1)
+            complete = ["s%03d" % i for i in range(n) if COURSE_KINDS[i % len(COURSE_KINDS)] == "reference"]
         course = os.path.join(top, "course.toml")
         with open(course, "w") as f:
             f.write(COURSE)
@@ -107,7 +114,8 @@ def measure(n, cores, keep=None):
         for index in range(2):
             out = os.path.join(top, "shard-%d" % index)
             walls.append(batch(klass, out, course, cores, env, shard=index))
-            for name in os.listdir(os.path.join(out, "results")):
+            results = os.path.join(out, "results")
+            for name in (os.listdir(results) if os.path.isdir(results) else []):
                 with open(os.path.join(out, "results", name)) as f:
                     record = json.load(f)
                 seconds[record["student"]] = record["seconds"]
@@ -116,13 +124,59 @@ def measure(n, cores, keep=None):
                         os.path.join(top, "shard-1"), "-o", os.path.join(top, "merged")], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         merge = time.perf_counter() - t0
+        merge_students = merge_students or MERGE_STUDENTS
+        merge_big = merge_scaling(top, env, merge_students)
         loads.append(os.getloadavg()[0])
         if keep:
             shutil.copytree(top, keep, dirs_exist_ok=True)
     finally:
         shutil.rmtree(top, ignore_errors=True)
     return {"n": n, "cores": cores, "seconds": seconds, "shard_walls": walls, "unsharded": unsharded,
-            "empty": empty, "merge": merge, "load": loads}
+            "empty": empty, "merge": merge, "merge_big": merge_big, "merge_students": merge_students, "load": loads, "complete": complete,
+            "assignments": names or "all"}
+
+
+MERGE_STUDENTS = 2000
+
+
+def merge_scaling(top, env, students):
+    """Seconds of `dlgrader merge` of 2 shards holding `students` results in all: the measured shards' results
+    and reports copied under new ids (the merge reads, copies and tabulates them; it grades nothing)."""
+    import glob
+    from grader.batch.run import shard_of
+    from grader.batch.store import Outdir
+    records = [p for p in glob.glob(os.path.join(top, "shard-*", "results", "*.json"))]
+    if not records:
+        return None
+    for k in range(2):
+        Outdir(os.path.join(top, "big-%d" % k))
+    entries = [[], []]
+    for i in range(students):
+        sid = "m%06d" % i
+        k = shard_of(sid, 2) - 1
+        with open(records[i % len(records)]) as f:
+            record = json.load(f)
+        src_slug = record["slug"]
+        record.update(student=sid, slug=sid)
+        out = Outdir(os.path.join(top, "big-%d" % k))
+        os.makedirs(out.results, exist_ok=True)
+        os.makedirs(out.reports, exist_ok=True)
+        with open(out.result_path(sid), "w") as f:
+            json.dump(record, f)
+        src = os.path.dirname(os.path.dirname(records[i % len(records)]))
+        for ext in (".md", ".html"):
+            path = os.path.join(src, "reports", src_slug + ext)
+            if os.path.exists(path):
+                shutil.copy(path, os.path.join(out.reports, sid + ext))
+        entries[k].append({"student": sid, "slug": sid})
+    for k in range(2):
+        manifest = Outdir(os.path.join(top, "shard-%d" % k)).manifest()
+        manifest.update(students=entries[k], shard=[k + 1, 2])
+        Outdir(os.path.join(top, "big-%d" % k)).write_manifest(manifest)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "grader.cli", "merge", os.path.join(top, "big-0"), os.path.join(top, "big-1"),
+                    "-o", os.path.join(top, "big-merged")], cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - t0
 
 
 def fit(m):
@@ -149,19 +203,25 @@ def report(m, submissions, cores, hours, seed=0):
     fixed, overhead, predicted = check_model(m)
     sample = sorted(v + overhead for v in m["seconds"].values())
     mean = statistics.mean(sample)
-    merge_per_student = m["merge"] / max(1, m["n"])
+    big = m.get("merge_big")   # merge = a fixed part (the small merge) + a part per student (the large one's rest)
+    merge_per_student = max(0.0, (big - m["merge"]) / (m["merge_students"] - m["n"])) if big else m["merge"] / m["n"]
     rng = random.Random(seed)
     students = ["s%06d" % i for i in range(submissions)]
     drawn = {s: rng.choice(sample) for s in students}
     nodes = nodes_for(submissions, mean, cores, fixed, hours)
     rows = []
     for k in sorted({max(1, nodes // 2), nodes, nodes * 2}):
-        sim = simulate(students, drawn.__getitem__, k, cores, fixed, merge_per_student)
+        sim = simulate(students, drawn.__getitem__, k, cores, fixed, merge_per_student, m["merge"])
         rows.append({"nodes": k, "cores": cores, "estimate_s": estimate(submissions, mean, k, cores, fixed),
                      "simulated_s": sim["makespan"], "largest_shard": max(sim["sizes"]),
                      "smallest_shard": min(sim["sizes"]), "merge_s": sim["merge"],
                      "core_hours": k * cores * sim["makespan"] / 3600})
-    return {"measured_raw": m, "per_submission": {
+    complete = sorted(m["seconds"][s] + overhead for s in m.get("complete", []) if s in m["seconds"]) or sample
+    klass = ["c%03d" % i for i in range(300)]
+    drawn300 = {s: rng.choice(complete) for s in klass}
+    class300 = simulate(klass, drawn300.__getitem__, 1, m["cores"], fixed)["makespan"]
+    return {"class_300": {"cores": m["cores"], "simulated_s": class300, "mean_complete": statistics.mean(complete)},
+            "measured_raw": m, "per_submission": {
                 "mean": mean, "median": statistics.median(sample), "min": sample[0], "max": sample[-1],
                 "n": len(sample), "overhead": overhead},
             "fixed": fixed, "check": {"predicted_unsharded": predicted, "measured_unsharded": m["unsharded"]},
@@ -173,14 +233,21 @@ def table(r):
     m = r["measured_raw"]
     p = r["per_submission"]
     lines = [
-        "Measured here (1-minute load %s): %d whole-course submissions (reference, stubs, half done, reference), "
+        "Measured here (1-minute load %s): %d %s, "
         "`dlgrader batch -j %d` unsharded %.0f s; as 2 shards (`--shard auto`, one after the other) %s, merged in "
         "%.1f s; an empty shard (the fixed cost of a batch) %.1f s. Per submission: %.1f s mean (median %.1f, "
-        "%.1f–%.1f) of grading and reports, each grading sharing the %d cores with the others. Fitted on the "
-        "shards, the model predicts the unsharded run at %.0f s: measured %.0f s."
-        % (" → ".join("%.1f" % x for x in m["load"]), m["n"], m["cores"], m["unsharded"],
+        "%.1f–%.1f) of grading and reports, each grading sharing the %d core(s) with the others. Fitted on the "
+        "shards, the model predicts the unsharded run at %.0f s: measured %.0f s. A merge of %d students' "
+        "results takes %s."
+        % (" → ".join("%.1f" % x for x in m["load"]), m["n"], "whole-course submissions (reference, stubs, half done, "
+           "reference)" if m.get("assignments", "all") == "all" else "complete submissions of %s" % ", ".join(
+               m["assignments"]), m["cores"], m["unsharded"],
            " and ".join("%.0f s" % w for w in m["shard_walls"]), m["merge"], m["empty"], p["mean"], p["median"],
-           p["min"], p["max"], m["cores"], r["check"]["predicted_unsharded"], r["check"]["measured_unsharded"]), "",
+           p["min"], p["max"], m["cores"], r["check"]["predicted_unsharded"], r["check"]["measured_unsharded"],
+           m.get("merge_students", 0), "%.1f s" % m["merge_big"] if m.get("merge_big") else "—"), "",
+        "A class of 300 complete submissions at `-j %d` here (one batch, the complete ones' seconds, %.1f s each "
+        "on average): %.0f min simulated." % (r["class_300"]["cores"], r["class_300"]["mean_complete"],
+                                             r["class_300"]["simulated_s"] / 60), "",
         "%d whole-course submissions: %.0f core-hours of grading at that rate. Sharded runs (one array task per "
         "node, `-j` = its cores; simulated submission by submission, per-submission seconds drawn from the "
         "measured ones):" % (r["submissions"], r["work_core_hours"]), "",
@@ -194,9 +261,13 @@ def table(r):
 
 
 def run(runs=1, quick=False, cores=None):
-    """For `python -m benchmarks`: a measured 2-shard run of 8 whole-course submissions (quick: 4, and the figures
-    mean nothing), then the 10,000-submission simulation on 32-core nodes with a 4-hour goal."""
-    m = measure(4 if quick else 8, cores or os.cpu_count() or 1)
+    """For `python -m benchmarks`: a measured 2-shard run of 8 whole-course submissions (quick: 2 `schedules`
+    submissions, and the figures mean nothing), then the 10,000-submission simulation on 32-core nodes with a
+    4-hour goal."""
+    if quick:
+        m = measure(2, 1, names=["schedules"], merge_students=40)
+    else:
+        m = measure(8, cores or os.cpu_count() or 1)
     r = report(m, 10000, 32, 4.0)
     r["table"] = table(r)
     return r

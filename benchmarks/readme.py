@@ -139,6 +139,10 @@ def render_tables(r):
         lines += [b["table"], ""]
     else:
         lines += ["See `results.json` → `batch`.", ""]
+    c = r.get("capacity")
+    if c:
+        lines += ["### Scale-out: a sharded run, and 10,000 submissions", ""]
+        lines += [c["table"], ""] if "table" in c else ["Not measured in this run.", ""]
     lines += peers_table(r.get("peers") or {"not_done": "no peers section in results.json"}) + ["", END]
     return "\n".join(lines)
 
@@ -203,7 +207,8 @@ def peers_table(p):
 
 
 HEADINGS = {"startup": "### Start-up", "latency": "### Per-submission latency", "conv_speed": "### Reference speed",
-            "gradcheck": "### Gradient check", "batch": "### Batch throughput", "peers": "### Peers"}
+            "gradcheck": "### Gradient check", "batch": "### Batch throughput", "capacity": "### Scale-out",
+            "peers": "### Peers"}
 
 
 def subsections(block):

@@ -62,15 +62,7 @@ def _child(fn, w, seconds, memory_mb):
         if used is not None and memory_mb:
             limit = used + memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        try:
-            message = {"value": fn()}
-        except Fail as fail:
-            message = {"fail": [fail.message, fail.category, fail.hint]}
-        except MemoryError:
-            message = {"overrun": "memory"}
-        except Exception as exc:   # a bug: the parent reports it as the grader's; the traceback goes to stderr
-            traceback.print_exc()
-            message = {"error": "%s: %s" % (type(exc).__name__, exc)}
+        message = _compute(fn)
         data = json.dumps(message).encode()
         if len(data) > MAX_RESULT:
             data = json.dumps({"error": "result too large"}).encode()
@@ -94,9 +86,7 @@ def bounded(fn, seconds=5.0, memory_mb=1024, budget=None):
     if not hasattr(os, "fork"):
         return fn()
     r, w = os.pipe()
-    with warnings.catch_warnings():      # a thread of the parent (the isolation probe's) may still be ending
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    pid = _fork()
     if pid == 0:
         os.close(r)
         _child(fn, w, seconds, memory_mb)
@@ -125,7 +115,30 @@ def bounded(fn, seconds=5.0, memory_mb=1024, budget=None):
         raise Overrun("time")
     if not chunks:
         raise Overrun("memory") if os.WIFSIGNALED(status) else RuntimeError("no result (status %d)" % status)
-    message = json.loads(b"".join(chunks))
+    return _outcome(json.loads(b"".join(chunks)))
+
+
+def _fork():
+    with warnings.catch_warnings():      # a thread of the parent (the isolation probe's) may still be ending
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
+def _compute(fn):
+    """fn()'s outcome as a message: {"value"}, {"fail"}, {"overrun"} or {"error"}."""
+    try:
+        return {"value": fn()}
+    except Fail as fail:
+        return {"fail": [fail.message, fail.category, fail.hint]}
+    except MemoryError:
+        return {"overrun": "memory"}
+    except Exception as exc:   # a bug: the parent reports it as the grader's; the traceback goes to stderr
+        traceback.print_exc()
+        return {"error": "%s: %s" % (type(exc).__name__, exc)}
+
+
+def _outcome(message):
+    """The value of a computation's message, or what it raised (Fail, Overrun, RuntimeError)."""
     if "fail" in message:
         raise Fail(*message["fail"])
     if "overrun" in message:
@@ -173,20 +186,12 @@ class Evaluator:
         self.reported += message.get("cpu", 0.0)
         if "value" not in message and "fail" not in message:
             self._end()           # an overrun or an error: the next computation gets a fresh copy
-        if "fail" in message:
-            raise Fail(*message["fail"])
-        if "overrun" in message:
-            raise Overrun(message["overrun"])
-        if "error" in message:
-            raise RuntimeError(message["error"])
-        return message["value"]
+        return _outcome(message)
 
     def _start(self):
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        with warnings.catch_warnings():      # a thread of the parent (the isolation probe's) may still be ending
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        pid = _fork()
         if pid == 0:
             os.close(req_w)
             os.close(resp_r)
@@ -281,15 +286,7 @@ def _serve(resolve, req, resp):
             used = _address_space()
             if used is not None and request["memory_mb"]:
                 _soft(resource.RLIMIT_AS, used + request["memory_mb"] * 1024 * 1024)
-            try:
-                message = {"value": resolve(request["key"])()}
-            except Fail as fail:
-                message = {"fail": [fail.message, fail.category, fail.hint]}
-            except MemoryError:
-                message = {"overrun": "memory"}
-            except Exception as exc:   # a bug: the parent reports it as the grader's; the traceback to stderr
-                traceback.print_exc()
-                message = {"error": "%s: %s" % (type(exc).__name__, exc)}
+            message = _compute(resolve(request["key"]))
             _soft(resource.RLIMIT_AS, None)   # the next computation's limit is set from what the copy uses then
             usage = resource.getrusage(resource.RUSAGE_SELF)
             message["cpu"] = usage.ru_utime + usage.ru_stime - before
