@@ -115,7 +115,12 @@ def cmd_check(args):
     if iso is None:
         return 2
     from .studentkit.check import command
-    return command(args, iso, load_course(args))
+    try:
+        course = load_course(args)
+    except (OSError, ValueError) as exc:
+        print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
+        return 2
+    return command(args, iso, course)
 
 
 def cmd_release(args):

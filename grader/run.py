@@ -43,7 +43,9 @@ def _defines(submission, assignment, every):
     submission."""
     for symbol, hints in assignment.symbols.items():
         src, _ = submission.find(symbol, hints, assignment.name)
-        if src is None:
+        if src is None:      # a file that does not parse but defines it: graded, so the student sees the error
+            if any(symbol in f.seen for f in submission.broken()):
+                return True
             continue
         module = src.module.rsplit(".", 1)[-1]
         if module in hints or not any(module in h for other in every if other is not assignment

@@ -41,6 +41,12 @@ class SourceFile:
     tree: ast.AST | None
     problem: str | None = None   # why it could not be parsed, written for the student
     defines: dict = field(default_factory=dict)   # top-level name -> ast node (def, class or assignment)
+    shown: str = ""              # the file as the student knows it (a notebook's name, not the module made of it)
+    error_line: int | None = None  # where a syntax error is (the problem shows the line and a caret)
+    seen: set = field(default_factory=set)   # a file that does not parse: the top-level def/class names in it
+
+    def __post_init__(self):
+        self.shown = self.shown or self.path
 
 
 @dataclass
@@ -63,12 +69,17 @@ class Submission:
                 return (0 if folder in parts[:-1] else 1, 0 if parts[-1] in hints else 1, len(parts), f.path)
             # Within one file the last definition wins (as Python does); across files prefer the hint.
             return sorted(found, key=rank)[0], None
-        broken = [f for f in self.files if f.problem]
+        broken = self.broken()
         why = "no top-level function or class named `%s` was found in %s" % (
-            symbol, ", ".join(f.path for f in self.files if not f.problem) or "any readable file")
+            symbol, ", ".join(f.shown for f in self.files if not f.problem) or "any readable file")
         if broken:
-            why += "; these files could not be read: " + "; ".join("%s: %s" % (f.path, f.problem) for f in broken)
+            why += "; these files could not be read: " + "; ".join(
+                "%s: %s" % (f.shown, f.problem.splitlines()[0]) for f in broken)
         return None, why
+
+    def broken(self):
+        """The files that could not be parsed (a syntax error, Python 2): nothing in them can be graded."""
+        return [f for f in self.files if f.problem]
 
     def definition(self, symbol, hints=(), folder=None):
         """The AST node of `symbol`, or of `Class.method`."""
@@ -89,17 +100,17 @@ def prepare(path, dest):
     """Copy or unpack the submission at `path` into the fresh directory `dest` and index it."""
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
-    notes, undefined = [], {}
+    notes, undefined, origins = [], {}, {}
     if os.path.isdir(path):
         if os.path.exists(os.path.join(path, "__init__.py")):
             # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
-            _copy_tree(path, os.path.join(dest, os.path.basename(path.rstrip(os.sep))))
+            origins = _copy_tree(path, os.path.join(dest, os.path.basename(path.rstrip(os.sep))))
         else:
-            _copy_tree(path, dest)
+            origins = _copy_tree(path, dest)
     elif not os.path.exists(path):
         raise SubmissionError("no such file or folder: %s" % path)
     elif path.endswith(".zip"):
-        _unzip(path, dest, notes)
+        origins = _unzip(path, dest, notes)
     elif path.endswith(".py"):
         _copy_file(path, os.path.join(dest, module_name(os.path.basename(path)[:-3]) + ".py"))
     elif path.lower().endswith((".toml", ".json")):  # a lone answers file, whatever its name
@@ -112,6 +123,7 @@ def prepare(path, dest):
         name = module_name(os.path.splitext(os.path.basename(path))[0])
         with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
             f.write(source)
+        origins[os.path.join(dest, name + ".py")] = os.path.basename(path)
     else:
         raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip, a .ipynb notebook or an "
                               "answers.toml/answers.json file" % os.path.basename(path))
@@ -119,6 +131,10 @@ def prepare(path, dest):
     _importable_packages(root)
     root = _package_if_relative(root)
     files = index(root)
+    for f in files:       # a module made of a notebook is named as the student knows it: the notebook
+        origin = origins.get(os.path.join(root, f.path))
+        if origin:
+            f.shown = os.path.join(os.path.dirname(f.path), origin)
     answers = answer_files(root)
     if not files and not answers:
         raise SubmissionError("the submission contains no Python files (and no answers.toml or answers.json)")
@@ -148,7 +164,7 @@ def _copy_tree(src, dest):
                                       % (MAX_FILES, MAX_TOTAL >> 20))
             os.makedirs(os.path.join(dest, rel), exist_ok=True)
             _copy_file(full, os.path.join(dest, rel, name))
-    _notebooks_to_modules(dest)
+    return _notebooks_to_modules(dest)
 
 
 def _unzip(path, dest, notes):
@@ -186,10 +202,12 @@ def _unzip(path, dest, notes):
                 if len(data) > MAX_FILE:
                     raise SubmissionError("%s in the .zip is larger than %d MiB" % (name, MAX_FILE >> 20))
                 out.write(data)
-    _notebooks_to_modules(dest)
+    return _notebooks_to_modules(dest)
 
 
 def _notebooks_to_modules(dest):
+    """Each notebook becomes a module beside it; {module path: the notebook's name}."""
+    origins = {}
     for dirpath, _, filenames in os.walk(dest):
         for name in filenames:
             if name.endswith(".ipynb"):
@@ -200,7 +218,9 @@ def _notebooks_to_modules(dest):
                     source, _ = notebook_to_module(nb)
                     with open(target, "w", encoding="utf-8") as f:
                         f.write(source)
+                    origins[target] = name
                 os.remove(nb)
+    return origins
 
 
 def module_name(stem):
@@ -306,7 +326,8 @@ def parse_source(full, rel, module):
     try:
         tree = ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return SourceFile(rel, module, None, problem=_syntax_problem(exc, text))
+        return SourceFile(rel, module, None, problem=_syntax_problem(exc, text), error_line=exc.lineno,
+                          seen=set(re.findall(r"^(?:async\s+)?(?:def|class)\s+(\w+)", text, re.M)))
     except (RecursionError, MemoryError, ValueError) as exc:
         return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
     defines = {}
@@ -327,5 +348,20 @@ def _syntax_problem(exc, text):
         if m:
             line = text.count("\n", 0, m.start()) + 1
             return ("this looks like Python 2 code (%s on line %d); the grader runs Python 3: use print(...), "
-                    "range instead of xrange, `except X as e`" % (what, line))
-    return "syntax error on %s: %s" % (where, exc.msg)
+                    "range instead of xrange, `except X as e`" % (what, line)) + caret(text, line, None)
+    return "syntax error on %s: %s" % (where, exc.msg) + caret(text, exc.lineno, exc.offset)
+
+
+def caret(text, lineno, offset):
+    """The line of the error, and a caret under the place Python points at (its column), as extra lines."""
+    lines = text.splitlines()
+    if not lineno or not 0 < lineno <= len(lines):
+        return ""
+    line = lines[lineno - 1].rstrip()
+    shown = line.lstrip()
+    if len(shown) > 120:
+        shown = shown[:119] + "…"
+    out = "\n    %d | %s" % (lineno, shown)
+    if offset and 0 < offset - (len(line) - len(shown)) <= len(shown) + 1:
+        out += "\n    %s | %s^" % (" " * len(str(lineno)), " " * (offset - 1 - (len(line) - len(shown))))
+    return out
