@@ -24,6 +24,7 @@ MAX_QUOTED = 60               # characters of a student's answer quoted back to 
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
 DEFAULT_REL_TOL = Fraction(1, 1000)   # non-integer answers, unless the question says otherwise
+IMPLICIT_PRODUCT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![eE][-+]?\d)\s*[A-Za-z_(]")   # `2F`, `3(N + 1)`
 
 
 def analytic():
@@ -42,6 +43,7 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+    tag: str | None = None         # `variant = ...`: the sheet's tie to its student id (grader/checks/sheet.py)
 
 
 def read_answers(submission, notes=None, label="analytic"):
@@ -77,6 +79,7 @@ def read_answers(submission, notes=None, label="analytic"):
     if len(entries) > MAX_ENTRIES:
         return AnswerSheet(name, {}, problem="%s has more than %d entries" % (name, MAX_ENTRIES))
     student_id = entries.pop("student_id", None)
+    tag = entries.pop("variant", None)
     if isinstance(student_id, int) and not isinstance(student_id, bool):
         student_id = str(student_id)
     if student_id is not None and not (isinstance(student_id, str) and 0 < len(student_id.strip()) <= 64
@@ -84,7 +87,8 @@ def read_answers(submission, notes=None, label="analytic"):
         if notes is not None:
             notes.append("%s: the student_id in %s is not a short text; it was ignored" % (label, name))
         student_id = None
-    return AnswerSheet(name, entries, student_id.strip() if student_id else None)
+    return AnswerSheet(name, entries, student_id.strip() if student_id else None,
+                       tag=tag if isinstance(tag, str) else None)
 
 
 def _no_constant(name):
@@ -139,6 +143,54 @@ def params_text(params):
     return ", ".join("%s = %s" % (name, nt(v)) for name, v in params.items())
 
 
+# ---------------------------------------------------------------- one entry, read without the key
+
+def entry_of(name, sheet, known):
+    """The raw answer to question `name`; Fail when there is none (missing, TODO, empty). `known`: every
+    question id (an unknown entry close to `name` is named as a likely typo)."""
+    if name not in sheet.entries:
+        unknown = [k for k in sheet.entries if k not in known]
+        near = difflib.get_close_matches(name, unknown, 1, 0.75)
+        raise Fail("no answer for `%s` in %s%s" % (
+            name, sheet.name, " (there is `%s`: did you mean `%s`?)" % (near[0], name) if near else ""),
+            "no answer", hint="write `%s = <your answer>` in %s" % (name, sheet.name))
+    raw = sheet.entries[name]
+    if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
+        raise Fail("no answer yet: `%s` is still %s in %s" % (name, "TODO" if raw.strip() else "empty", sheet.name),
+                   "no answer", hint="replace the TODO for `%s` in %s with your answer" % (name, sheet.name))
+    return raw
+
+
+def parser():
+    """(parse_answer, AnswerParseError): the key's own parser (reference/analytic/parse.py), or in the student
+    kit the copy release ships of it — the same code, so the kit reads an answer as grading will."""
+    try:
+        import reference.analytic.parse as module
+    except ImportError:
+        from ..studentkit import answer_parser
+        module = answer_parser()
+    return module.parse_answer, module.AnswerParseError
+
+
+def parse_entry(name, raw, sheet):
+    """The entry as a sympy expression, through the safe parser; never executed. Fail when it does not parse."""
+    parse_answer, error = parser()
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
+                   % (name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "`true`/`false`"),
+                   "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise Fail("not a number: %s (your answer for `%s`)" % (raw, name), "not an expression",
+                   hint="write a finite number")
+    try:
+        return parse_answer(raw if isinstance(raw, str) else repr(raw))
+    except error as exc:
+        implicit = isinstance(raw, str) and IMPLICIT_PRODUCT.search(raw)
+        raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
+                   hint="write every product with *: 2*F, not 2F" if implicit else
+                   re.sub(r"^not an? (expression|number): ", "", str(exc)))
+
+
 # ---------------------------------------------------------------- the check
 
 @dataclass
@@ -162,35 +214,10 @@ class Answer(Check):
 
     # ---------------------------------------------------------- reading the entry
     def entry(self, ctx, sheet):
-        if self.name not in sheet.entries:
-            known = {c.name for c in ctx.assignment.checks}
-            unknown = [k for k in sheet.entries if k not in known]
-            near = difflib.get_close_matches(self.name, unknown, 1, 0.75)
-            raise Fail("no answer for `%s` in %s%s" % (
-                self.name, sheet.name, " (there is `%s`: did you mean `%s`?)" % (near[0], self.name) if near else ""),
-                "no answer", hint="write `%s = <your answer>` in %s" % (self.name, sheet.name))
-        raw = sheet.entries[self.name]
-        if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
-            raise Fail("no answer yet: `%s` is still %s in %s" % (self.name, "TODO" if raw.strip() else "empty",
-                                                                    sheet.name),
-                       "no answer", hint="replace the TODO for `%s` in %s with your answer" % (self.name, sheet.name))
-        return raw
+        return entry_of(self.name, sheet, {c.name for c in ctx.assignment.checks})
 
     def parse(self, raw, sheet):
-        """The entry as a sympy expression, through the safe parser; never executed."""
-        parse_answer, error = analytic().parse_answer, analytic().AnswerParseError
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-            raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
-                       % (self.name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "true/false"),
-                       "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
-        if isinstance(raw, float) and not math.isfinite(raw):
-            raise Fail("not a number: %s (your answer for `%s`)" % (raw, self.name), "not an expression",
-                       hint="write a finite number")
-        try:
-            return parse_answer(raw if isinstance(raw, str) else repr(raw))
-        except error as exc:
-            reason = re.sub(r"^not an? (expression|number): ", "", str(exc))
-            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=reason)
+        return parse_entry(self.name, raw, sheet)
 
     # ---------------------------------------------------------- numbers
     def variant(self, ctx, sheet, question):
@@ -248,8 +275,8 @@ class Answer(Check):
             raise Fail("incorrect for %s: %s would be right for other parameters (%s)\n%s"
                        % (whose, quoted(raw), params_text(other[0]), expected_line), "wrong variant",
                        hint="use the parameters of your own variant")
-        raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
-                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want), expected_line),
+        how, far = _how_far(mine, want)
+        raise Fail(how % ((quoted(raw),) + far + (stated, _tolerance_text(rel, absolute, want))) + "\n" + expected_line,
                    "incorrect", hint="check the formula and the arithmetic")
 
     def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
@@ -345,15 +372,18 @@ def _note(ctx, text):
 
 
 def _how_far(mine, want):
+    """(a sentence on how far the answer is from the expected one, with the fields: the answer, how far (when
+    the sentence says it), the expected value, the tolerance; (how far,) or ())."""
     import mpmath
     with mpmath.workdps(30):
         m, w = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else v for v in (mine, want)]
         if w == 0:
-            return "not"
+            return "incorrect: %s is not the expected %s (tolerance: %s)", ()
         change = (m - w) / abs(w) * 100
         if abs(change) >= 1000:
-            return "%s times" % mpmath.nstr(m / w, 3)
-        return "%s%% %s than" % (mpmath.nstr(abs(change), 2), "larger" if change > 0 else "smaller")
+            return "incorrect: %s is %s times the expected %s (tolerance: %s)", (mpmath.nstr(m / w, 3),)
+        return ("incorrect: %s is %s%% larger than the expected %s (tolerance: %s)" if change > 0 else
+                "incorrect: %s is %s%% smaller than the expected %s (tolerance: %s)"), (mpmath.nstr(abs(change), 2),)
 
 
 def _tolerance_text(rel, absolute, want):

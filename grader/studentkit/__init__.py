@@ -3,7 +3,8 @@ did release record?
 
 `dlgrader release` writes `grader/studentkit/_data/manifest.json` (the course's public settings, the pinned versions,
 the assignments and how many hidden checks each has) and `_data/recorded/<assignment>.npz` (the
-reference's replies to the public checks). A grader with that folder is in bundle mode: it grades public
+reference's replies to the public checks), and for written answers the questions (no answers) and the answers'
+parser (`_data/answer_parse.py`). A grader with that folder is in bundle mode: it grades public
 checks only, against the recording, with the bundle's public course (never the course secret).
 """
 import json
@@ -42,6 +43,24 @@ def course():
     data = dict(manifest()["course"])
     limits = Limits(**data.pop("limits", {}))
     return Course(limits=limits, **data)
+
+
+def answer_parser():
+    """The written answers' parser (reference/analytic/parse.py, shipped by release as `_data/answer_parse.py`:
+    it says what an answer may be, nothing about what it should be)."""
+    import importlib.util
+    import sys
+    if "dlgrader_answer_parse" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("dlgrader_answer_parse", os.path.join(HERE, "answer_parse.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["dlgrader_answer_parse"] = module
+    return sys.modules["dlgrader_answer_parse"]
+
+
+def questions():
+    """The written-answer questions of the kit, without their answers (what release recorded)."""
+    return manifest().get("questions", [])
 
 
 def recorded_runner(name):

@@ -27,6 +27,11 @@ FORMULAS = ("conv-output-size", "conv-params", "dilated-effective-kernel", "rf-t
             "densenet-block-channels", "dropout-inverted-expectation", "xavier-std", "he-std",
             "adam-bias-correction-m", "svm-loss-example-1", "numerical-derivative")
 FORMULA_SUFFIX = "-formula"
+# What an answer is, where the question says it: a whole number (counts and sizes: the key's own check demands an
+# integer), a fraction between 0 and 1, a number of bytes. `dlgrader check analytic` reads answers against this
+# without the key (grader/checks/sheet.py); release ships it, answers left out, in the student kit's manifest.
+UNITS = {"vgg16-activation-bytes": "bytes", "inception-bottleneck-saving": "fraction"}
+WHOLE_NUMBER_CHECKS = ("positive_integer_result", "is_positive_integer", "is_integer")
 
 
 def expected_path():
@@ -71,3 +76,25 @@ ASSIGNMENT = Assignment(
     answers=True,
     description="answers.toml / answers.json: one entry per question id, a number or a quoted expression",
 )
+
+
+def question_info():
+    """[{id, title, form, names, whole, unit}] of every entry of the answers sheet (formula entries too), without
+    answers: from the key's questions, or in the student kit from what release recorded."""
+    from .. import studentkit
+    if studentkit.active():
+        return studentkit.questions()
+    try:
+        from reference.analytic import QUESTIONS
+    except ImportError:
+        return []
+    out = []
+    for q in QUESTIONS.values():
+        names = list(q.defaults)
+        whole = getattr(q.check, "__name__", "") in WHOLE_NUMBER_CHECKS
+        out.append({"id": q.id, "title": q.title, "form": "number", "names": names, "whole": whole,
+                    "unit": UNITS.get(q.id)})
+        if q.id in FORMULAS:
+            out.append({"id": q.id + FORMULA_SUFFIX, "title": "the formula: " + q.title, "form": "formula",
+                        "names": names, "whole": False, "unit": None})
+    return out
