@@ -72,9 +72,8 @@ class Submission:
         broken = self.broken()
         why = "no top-level function or class named `%s` was found in %s" % (
             symbol, ", ".join(f.shown for f in self.files if not f.problem) or "any readable file")
-        if broken:
-            why += "; these files could not be read: " + "; ".join(
-                "%s: %s" % (f.shown, f.problem.splitlines()[0]) for f in broken)
+        for f in broken:
+            why += "\n%s could not be read: %s" % (f.shown, f.problem.splitlines()[0])
         return None, why
 
     def broken(self):
@@ -342,14 +341,13 @@ def parse_source(full, rel, module):
 
 
 def _syntax_problem(exc, text):
-    where = "line %s" % exc.lineno
     for pattern, what in PY2_HINTS:
         m = pattern.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
             return ("this looks like Python 2 code (%s on line %d); the grader runs Python 3: use print(...), "
                     "range instead of xrange, `except X as e`" % (what, line)) + caret(text, line, None)
-    return "syntax error on %s: %s" % (where, exc.msg) + caret(text, exc.lineno, exc.offset)
+    return "syntax error on line %s: %s" % (exc.lineno, exc.msg) + caret(text, exc.lineno, exc.offset)
 
 
 def caret(text, lineno, offset):

@@ -44,14 +44,16 @@ class AnswerSheet:
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
     tag: str | None = None         # `variant = ...`: the sheet's tie to its student id (grader/checks/sheet.py)
+    missing: bool = False          # there is no answers file at all (nothing was handed in)
 
 
 def read_answers(submission, notes=None, label="analytic"):
     """The submission's answers file (the shallowest answers.toml / answers.json), as an AnswerSheet."""
     files = getattr(submission, "answers", None) or []
     if not files:
-        return AnswerSheet("answers.toml", {}, problem="no answers file: write your answers in answers.toml "
-                                                        "(or answers.json) and submit it with your work")
+        return AnswerSheet("answers.toml", {}, missing=True,
+                           problem="no answers file: write your answers in answers.toml (or answers.json) and "
+                                   "submit it with your work")
     name = files[0]
     if len(files) > 1 and notes is not None:
         notes.append("%s: answers read from %s; %s ignored" % (label, name, ", ".join(files[1:])))
@@ -156,7 +158,8 @@ def entry_of(name, sheet, known):
             "no answer", hint="write `%s = <your answer>` in %s" % (name, sheet.name))
     raw = sheet.entries[name]
     if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
-        raise Fail("no answer yet: `%s` is still %s in %s" % (name, "TODO" if raw.strip() else "empty", sheet.name),
+        raise Fail(("no answer yet: `%s` is still TODO in %s" if raw.strip() else "no answer yet: `%s` is empty in %s")
+                   % (name, sheet.name),
                    "no answer", hint="replace the TODO for `%s` in %s with your answer" % (name, sheet.name))
     return raw
 
@@ -203,6 +206,8 @@ class Answer(Check):
 
     def run(self, ctx):
         sheet = ctx.answers()
+        if sheet.missing:
+            raise Fail(sheet.problem, "no answers file", hint="hand in answers.toml (or answers.json) with your work")
         if sheet.problem:
             raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
         raw = self.entry(ctx, sheet)

@@ -49,12 +49,12 @@ class Context:
                        hint="define `%s` with the name and signature of the stub" % s, abort=True)
 
     def unreadable(self, symbol):
-        """The file that could not be parsed and most likely holds `symbol` (named like the assignment's
-        module, else the only unreadable file), or None."""
+        """The file that could not be parsed and holds `symbol` (a `def`/`class` line of it, or the module the
+        assignment names), or None."""
         broken = self.submission.broken()
         hints = self.assignment.symbols.get(symbol, ())
         named = [f for f in broken if symbol in f.seen] or [f for f in broken if f.module.rsplit(".", 1)[-1] in hints]
-        return (named or (broken if len(broken) == 1 else [None]))[0]
+        return named[0] if named else None
 
     def rng(self, *names):
         return np.random.default_rng(self.course.seed(self.assignment.name, *names))

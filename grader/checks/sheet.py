@@ -48,7 +48,8 @@ def check_sheet(sheet, questions, course=None, student_id=None):
     """A SheetCheck of `sheet` (an AnswerSheet) against `questions` (suites/analytic.question_info())."""
     result = SheetCheck(sheet.name, len(questions))
     if sheet.problem:
-        result.problems.append(("", Fail(sheet.problem, "unreadable answers file")))
+        result.problems.append(("", Fail(sheet.problem, "no answers file" if sheet.missing else
+                                         "unreadable answers file")))
         return result
     result.problems += [("", f) for f in whose(sheet, course, student_id)]
     known = {q["id"] for q in questions}

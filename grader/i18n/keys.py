@@ -56,6 +56,26 @@ def collect(root=GRADER, notes=None):
     return categories, hints
 
 
+PARSER = os.path.join(os.path.dirname(GRADER), "reference", "analytic", "parse.py")   # its errors reach students
+PARSER_PREFIXES = ("not an expression: ", "not a number: ")
+
+
+def every_key(root=GRADER, parser=PARSER):
+    """{table: keys} every catalog must have: categories, hints and notes (read here), message lines
+    (messages.py) — also those of the written answers' parser, whose reasons are shown after their prefix and
+    alone as a hint. A text that is a hint or a category is looked up there, not among the messages."""
+    from .messages import Collector, collect as collect_messages, is_key
+    notes = set()
+    categories, hints = collect(root, notes)
+    messages = collect_messages(root)
+    if parser and os.path.exists(parser):
+        with open(parser, encoding="utf-8") as f:
+            found = Collector([ast.parse(f.read())], sinks={"AnswerParseError": (0, None)}).collect()
+        messages |= {m[len(p):] for m in found for p in PARSER_PREFIXES if m.startswith(p) and is_key(m[len(p):])}
+        messages |= {p + "%s" for p in PARSER_PREFIXES}
+    return {"categories": categories, "hints": hints, "notes": notes, "messages": messages - hints - categories}
+
+
 def _collect(tree, categories, hints, notes):
     for node in ast.walk(tree):
         _collect_notes(node, notes)

@@ -222,9 +222,10 @@ def per_sample_masks(ctx, inputs):
     kept = out != 0
     constant = np.flatnonzero(kept.all(axis=0) | (~kept).all(axis=0))
     if constant.size:
-        what = "kept" if kept[0, constant[0]] else "dropped"
-        raise hinted("column %d is %s in all %d samples of the batch: the samples share one mask"
-                     % (constant[0], what, x.shape[0]), "mask shared across the batch",
+        raise hinted(("column %d is kept in all %d samples of the batch: the samples share one mask"
+                      if kept[0, constant[0]] else
+                      "column %d is dropped in all %d samples of the batch: the samples share one mask")
+                     % (constant[0], x.shape[0]), "mask shared across the batch",
                      hint="draw the mask with x's full shape (np.random.rand(*x.shape)), not one row for the batch")
     check_kept_count(int(kept.sum()), x.size, keep, "train mode", ctx.course)
 

@@ -1,0 +1,246 @@
+"""Every line of detail a student can read, found by following strings into the places that report them.
+
+A *sink* is where a text becomes feedback: the message of `Fail(...)`, `SubmissionError(...)`, the `failure=` of
+a sandbox `Reply`, the `problem=` of an answers sheet, a figure's title and axis labels. A function that passes one of its parameters into a sink
+(`hinted(message, ...)`, `_error(message)`) is a sink too, found by reading it. From a sink's argument the
+collector follows, inside the same function: `%`-formatting and f-strings (the template, and the strings
+formatted into it), `+`, `"\\n".join([...])`, conditional expressions, local names (their assignments,
+`.append(...)` and `+=`), and calls of functions defined in grader/ (the strings they return). Each text is split
+into lines; a line with English words is a key of the catalogs' `messages` table (`%s` fields make it a
+template), except `hint: ...` lines, which are hints. What cannot be followed (a string built elsewhere and
+passed through an attribute) is found by the rendering test instead (tests/test_i18n.py).
+"""
+import ast
+import os
+import re
+
+from . import FIELD
+
+SINKS = {"Fail": (0, "message"), "SubmissionError": (0, None), "NotebookError": (0, None), "_Died": (0, None),
+         "side_by_side": (0, "title"), "curves": (0, "title")}     # the last two: figure captions
+SINK_KEYWORDS = ("failure", "problem", "xlabel", "ylabel")
+LABELS = ("label", "what")   # a parameter of this name formatted into a message: its callers' texts are messages
+MAX_DEPTH = 12
+WORD = re.compile(r"[a-z]{2,}")
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_%][\w.%]*(?:\[[^\]]*\])?(?:\.\w+)*")   # dists, next_w, config[%r], %s.forward
+
+
+CALL = re.compile(r"[A-Za-z_][\w.]*\(.*\)")                       # predict(X_train, k=1): code
+PROSE = re.compile(r"[a-z]{2,},? [a-z]{2,}")                      # two words in a row
+
+
+CODE_TOKEN = re.compile(r"\w*(?:[._]\w+)+|\.\w+")                    # next_w, AddGate.backward, .zip
+
+
+def is_key(line):
+    """A line the student reads as words (not only fields, code, an identifier, a call or punctuation)."""
+    text = CODE_TOKEN.sub(" ", re.sub(r"`[^`]*`", "", FIELD.sub("", line)))
+    code = IDENTIFIER.fullmatch(line.strip()) or (CALL.fullmatch(line.strip()) and not PROSE.search(text))
+    return bool(WORD.search(text)) and not line.startswith("hint:") and not code
+
+
+def _name(func):
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _text_names(node):
+    """The names whose value becomes the text of `node` itself (not values formatted into a template)."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _text_names(node.left) | _text_names(node.right)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _text_names(node.left)
+    if isinstance(node, ast.IfExp):
+        return _text_names(node.body) | _text_names(node.orelse)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return set().union(*[_text_names(e) for e in node.elts]) if node.elts else set()
+    if isinstance(node, ast.Call) and _name(node.func) == "join" and node.args:
+        return _text_names(node.args[0])
+    return set()
+
+
+class _Module:
+    def __init__(self, tree):
+        self.tree = tree
+        self.parents = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+
+    def function_of(self, node):
+        while node in self.parents:
+            node = self.parents[node]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return node
+        return self.tree
+
+
+class Collector:
+    def __init__(self, trees, sinks=None):
+        self.modules = [_Module(t) for t in trees]
+        self.functions = {}              # name -> [FunctionDef] (every module: calls are resolved by name)
+        for m in self.modules:
+            for node in ast.walk(m.tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.functions.setdefault(node.name, []).append((m, node))
+        self.sinks = dict(SINKS, **(sinks or {}))
+        self._forwarders()
+
+    # ---------------------------------------------------------- sinks
+    def _sink_args(self, call):
+        """The argument expressions of `call` that are messages."""
+        out = []
+        name = _name(call.func)
+        if name in self.sinks:
+            position, keyword = self.sinks[name]
+            if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+                out.append(call.args[position])
+            out += [k.value for k in call.keywords if keyword and k.arg == keyword]
+        out += [k.value for k in call.keywords if k.arg in SINK_KEYWORDS]
+        return out
+
+    def _forwarders(self):
+        """Functions that pass a parameter into a sink become sinks (to a fixpoint): as the text itself, or, for a
+        parameter named like a label (`label`, `what`), formatted into it."""
+        changed = True
+        while changed:
+            changed = False
+            for name, defs in self.functions.items():
+                if name in self.sinks:
+                    continue
+                for m, fn in defs:
+                    params = [a.arg for a in fn.args.args]
+                    args = [arg for call in ast.walk(fn) if isinstance(call, ast.Call) for arg in self._sink_args(call)]
+                    used = {n for arg in args for n in _text_names(arg)}
+                    used |= {n.id for arg in args for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id in LABELS}
+                    hits = [i for i, p in enumerate(params) if p in used and p not in ("self", "cls")]
+                    if hits:
+                        offset = 1 if params and params[0] in ("self", "cls") else 0
+                        self.sinks[name] = (hits[0] - offset, params[hits[0]])
+                        changed = True
+                        break
+
+    # ---------------------------------------------------------- following strings
+    def texts(self, node, m, depth=0, seen=None):
+        """The literal strings (or %-templates) `node` can evaluate to, with the strings formatted into them."""
+        seen = set() if seen is None else seen
+        if depth > MAX_DEPTH or node is None or id(node) in seen:
+            return []
+        seen.add(id(node))
+        again = lambda n: self.texts(n, m, depth + 1, seen)   # noqa: E731
+        if isinstance(node, ast.Constant):
+            return [node.value] if isinstance(node.value, str) else []
+        if isinstance(node, ast.JoinedStr):
+            template = "".join(v.value if isinstance(v, ast.Constant) else "%s" for v in node.values)
+            return [template] + [s for v in node.values if isinstance(v, ast.FormattedValue) for s in again(v.value)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return again(node.left) + again(node.right)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return again(node.left) + again(node.right)
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return [s for e in node.elts for s in again(e)]
+        if isinstance(node, ast.IfExp):
+            return again(node.body) + again(node.orelse)
+        if isinstance(node, ast.BoolOp):
+            return [s for v in node.values for s in again(v)]
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            return again(node.elt)
+        if isinstance(node, ast.Starred):
+            return again(node.value)
+        if isinstance(node, ast.Name):
+            return [s for v, i in self._assigned(node.id, m.function_of(node))
+                    for e, em in ([(v, m)] if i is None else self._item(v, i, m))
+                    for s in self.texts(e, em, depth + 1, seen)]
+        if isinstance(node, ast.Subscript):       # obj.table[key]: what is stored in obj.table[...] in this module
+            return [s for v in self._stored(node.value, m) for s in again(v)]
+        if isinstance(node, ast.Call):
+            name = _name(node.func)
+            if name == "join" or name == "format":
+                out = again(node.func.value) if name == "format" else []
+                return out + [s for a in node.args for s in again(a)]
+            if name in ("str", "strip", "rstrip", "lstrip", "capitalize"):
+                return [s for a in node.args for s in again(a)] + (
+                    again(node.func.value) if isinstance(node.func, ast.Attribute) else [])
+            out = []
+            for fm, fn in self.functions.get(name, []):
+                for r in ast.walk(fn):
+                    if isinstance(r, ast.Return) and r.value is not None and fm.function_of(r) is fn:
+                        out += self.texts(r.value, fm, depth + 1, seen)
+            return out
+        return []
+
+    def _item(self, value, i, m):
+        """[(expression, its module)] for item i of what `value` evaluates to: of a tuple, of a dict.get(...)
+        default or table of tuples, or of the tuples a called function returns."""
+        if isinstance(value, ast.Tuple):
+            return [(e, m) for e in value.elts[i:i + 1]]
+        if isinstance(value, ast.Dict):
+            return [e for v in value.values for e in self._item(v, i, m)]
+        if isinstance(value, ast.Call):
+            out = [e for a in value.args[1:2] for e in self._item(a, i, m)]   # d.get(key, default)
+            if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name):
+                for v, j in self._assigned(value.func.value.id, m.tree):    # a module-level table
+                    out += self._item(v, i, m) if j is None else []
+            for fm, fn in self.functions.get(_name(value.func), []):
+                out += [e for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None
+                        for t in ([r.value.body, r.value.orelse] if isinstance(r.value, ast.IfExp) else [r.value])
+                        for e in self._item(t, i, fm)]
+            return out
+        return []
+
+    @staticmethod
+    def _stored(table, m):
+        """The values assigned to `table[...]` (a name or an attribute, matched by its name) in module m."""
+        key = _name(table)
+        return [node.value for node in ast.walk(m.tree) if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Subscript) and key and _name(t.value) == key]
+
+    @staticmethod
+    def _assigned(name, scope):
+        """(expression, item) assigned to `name` in `scope` (=, +=, .append(x), .extend(x), .insert(i, x));
+        item is the position of `name` in a tuple target (`a, b = ...`), else None."""
+        out = []
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Name) and t.id == name:
+                        out.append((node.value, None))
+                    elif isinstance(t, ast.Tuple):
+                        out += [(node.value, i) for i, e in enumerate(t.elts) if isinstance(e, ast.Name) and e.id == name]
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) \
+                    and node.target.id == name and node.value is not None:
+                out.append((node.value, None))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name \
+                    and node.func.attr in ("append", "extend", "insert") and node.args:
+                out.append((node.args[-1], None))
+        return out
+
+    def collect(self):
+        keys = set()
+        for m in self.modules:
+            for node in ast.walk(m.tree):
+                if isinstance(node, ast.Call):
+                    for arg in self._sink_args(node):
+                        for text in self.texts(arg, m):
+                            keys.update(line.strip() for line in text.split("\n"))
+        return {k for k in keys if is_key(k)}
+
+
+def trees(root):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in ("__pycache__", "_data", "i18n")]
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                with open(os.path.join(dirpath, name), encoding="utf-8") as f:
+                    out.append(ast.parse(f.read()))
+    return out
+
+
+def collect(root):
+    """Every message line (or template) under `root` that a student can read."""
+    return Collector(trees(root)).collect()
