@@ -5,7 +5,8 @@ A check attaches figures to a failure, `Fail(..., figures=[...])`, each a dict:
     {"kind": "matrices", "title": ..., "panels": [["figure.yours", A], ["figure.expected", B]]}  side by side
     {"kind": "lines", "title": ..., "series": [["figure.yours", [..]], ["figure.reference", [..]]],
      "xlabel": "iteration", "ylabel": "loss"}                                          curves on one plot
-Labels that start with `figure.` are phrases of the report's language. Figures of hidden checks are dropped
+Labels that start with `figure.` are phrases of the report's language; titles and axis labels are messages of
+the catalog (grader/i18n: a title with words needs a translation). Figures of hidden checks are dropped
 before they reach a report (run.py): a picture of a hidden case would show its values.
 """
 import base64
@@ -93,13 +94,20 @@ def heatmap_url(a, lo=None, hi=None):
 
 # ------------------------------------------------------------------ HTML
 
-def to_html(fig, phrase):
-    """The figure as an HTML fragment (images inline). `phrase(key)` translates `figure.*` labels."""
+def inline_code(text):
+    """Escaped text whose `code` spans become <code>, isolated left to right (readable inside Persian)."""
+    import re
+    return re.sub(r"`([^`]+)`", r'<bdi dir="ltr"><code>\1</code></bdi>', html.escape(text))
+
+
+def to_html(fig, catalog):
+    """The figure as an HTML fragment (images inline), its words in the catalog's language (grader/i18n):
+    `figure.*` labels are phrases, titles and axis labels messages."""
     def label(text):
-        return phrase(text) if str(text).startswith("figure.") else str(text)
-    esc = html.escape
+        text = str(text)
+        return catalog.phrase(text) if text.startswith("figure.") else catalog.fragment(text)
     kind = fig.get("kind")
-    title = '<figcaption dir="auto">%s</figcaption>' % esc(label(fig.get("title", "")))
+    title = '<figcaption dir="auto">%s</figcaption>' % inline_code(label(fig.get("title", "")))
     if kind == "heatmap":
         return '<figure class="fig">%s%s</figure>' % (title, _panel(label(fig.get("label", "")), fig["data"]))
     if kind == "matrices":        # each panel on its own colour scale (its range is in its caption)
@@ -148,6 +156,34 @@ def lines_svg(fig, label=str, width=420, height=240):
     parts.append('<text x="4" y="16" font-size="11">%.3g</text><text x="4" y="%d" font-size="11">%.3g</text>'
                  % (hi, height - pad, lo))
     parts.append('<text x="%d" y="%d" font-size="11">%s</text>'
-                 % (pad, height - 12, html.escape(fig.get("xlabel", ""))))
+                 % (pad, height - 12, html.escape(label(fig.get("xlabel", "")))))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(counts, labels, width=300, height=96, color="#3b6ea5", highlight=None, title=""):
+    """A small bar chart (a score distribution) as inline SVG: `counts` per bin, `labels` (first, last) under the
+    axis, the bin `highlight` (e.g. full marks) in green; each bar says its count on hover."""
+    n = max(1, len(counts))
+    peak = max(list(counts) + [1])
+    pad_x, pad_top, pad_bottom = 4, 12, 16
+    w = (width - 2 * pad_x) / n
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" '
+             'dir="ltr" aria-label="%s">' % (width, height, width, height, html.escape(title)),
+             '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>' % (pad_x, height - pad_bottom, width - pad_x,
+                                                                        height - pad_bottom)]
+    for i, c in enumerate(counts):
+        h = (height - pad_top - pad_bottom) * c / peak
+        x, y = pad_x + i * w, height - pad_bottom - h
+        fill = "#2f8f5b" if i == highlight else color
+        parts.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s</title></rect>'
+                     % (x + 0.5, y, max(0.5, w - 1), h, fill, c))
+        if c:
+            parts.append('<text x="%.1f" y="%.1f" font-size="9" text-anchor="middle" fill="#333">%d</text>'
+                         % (x + w / 2, y - 2, c))
+    first, last = labels
+    parts.append('<text x="%d" y="%d" font-size="10" fill="#555">%s</text>' % (pad_x, height - 3, html.escape(first)))
+    parts.append('<text x="%d" y="%d" font-size="10" fill="#555" text-anchor="end">%s</text>'
+                 % (width - pad_x, height - 3, html.escape(last)))
     parts.append("</svg>")
     return "".join(parts)
