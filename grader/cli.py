@@ -23,7 +23,7 @@ def cmd_list(args):
     from .i18n import Catalog
     catalog = Catalog(getattr(args, "lang", "en"))
     for a in spec.assignments():
-        print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
+        print("%s — %s (%s)" % (a.name, catalog.fragment(a.title), catalog.phrase("points", points="%g" % a.max_score)))
         for c in a.checks:
             shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))

@@ -119,9 +119,9 @@ def render_text(report, lang="en"):
             lines.append("  %s %s" % (c.status("passed").ljust(5)[:5], passed_line(c, function, outcomes)))
     for note in report.notes:
         lines.append("%s: %s" % (c.phrase("note"), c.note(note)))
-    lines.append("%s  (%.1f s, isolation %s)" % (
-        c.phrase("total", score=_fmt(report.score), max_score=_fmt(report.max_score)), report.seconds,
-        "+".join(report.isolation.get("layers", []))))
+    lines.append("%s  %s" % (c.phrase("total", score=_fmt(report.score), max_score=_fmt(report.max_score)),
+                             c.phrase("time_isolation", seconds="%.1f" % report.seconds,
+                                      isolation="+".join(report.isolation.get("layers", [])))))
     return "\n".join(lines) + "\n"
 
 

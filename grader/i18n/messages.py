@@ -17,7 +17,8 @@ import re
 from . import FIELD
 
 SINKS = {"Fail": (0, "message"), "SubmissionError": (0, None), "NotebookError": (0, None), "_Died": (0, None),
-         "side_by_side": (0, "title"), "curves": (0, "title")}     # the last two: figure captions
+         "side_by_side": (0, "title"), "curves": (0, "title"),      # figure captions
+         "Assignment": (99, "title")}                               # what `dlgrader list` says an assignment is
 SINK_KEYWORDS = ("failure", "problem", "xlabel", "ylabel")
 LABELS = ("label", "what")   # a parameter of this name formatted into a message: its callers' texts are messages
 MAX_DEPTH = 12
