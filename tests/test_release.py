@@ -93,9 +93,17 @@ def test_layout(kit):
 
 
 def test_no_reference_code_and_no_secret(kit, clone):
+    from grader.studentkit.release import PUBLIC_PARSER
     fingerprints = Fingerprints(os.path.join(clone, "reference"), os.path.join(clone, "assignments"))
     assert fingerprints.bodies and fingerprints.files
-    assert scan(kit, fingerprints, secrets=[SECRET]) == []
+    found = scan(kit, fingerprints, secrets=[SECRET])         # the answers' parser is shipped on purpose
+    assert ("grader/studentkit/_data/answer_parse.py", "is a copy of reference/analytic/parse.py") in found
+    assert all("reference/analytic/parse.py" in what for _, what in found), found
+    public = Fingerprints(os.path.join(clone, "reference"), os.path.join(clone, "assignments"),
+                          public=[os.path.join(*PUBLIC_PARSER)])
+    assert scan(kit, public, secrets=[SECRET]) == []
+    assert "answer" not in json.dumps(json.load(open(os.path.join(kit, "grader/studentkit/_data/manifest.json")))
+                                      .get("questions", [])).replace("answers", "")       # questions, no answers
     for dirpath, _, filenames in os.walk(kit):
         for name in filenames:
             assert not os.path.relpath(os.path.join(dirpath, name), kit).startswith("reference")
