@@ -44,7 +44,6 @@ def template_regex(key):
     return re.compile(pattern, re.S)
 
 
-TABLES = ("categories", "hints", "notes", "messages")
 FRAGMENT_TABLES = ("messages", "hints", "categories")   # where a string formatted into a template is looked up
 MAX_NESTING = 4
 MIN_FRAGMENT_LETTERS = 6      # a template needs this many letters of its own to translate a fragment
@@ -61,13 +60,43 @@ def english(key):
     return "".join(out)
 
 
+def pieces(key):
+    """The literal text between a template's fields (%% is text too)."""
+    out, pos = [""], 0
+    for m in FIELD.finditer(key):
+        out[-1] += key[pos:m.start()]
+        if m.group() == "%%":
+            out[-1] += "%"
+        else:                          # a field: the next piece starts
+            out.append("")
+        pos = m.end()
+    out[-1] += key[pos:]
+    return out
+
+
+def split(parts, text):
+    """The fields of `text` if it is the template whose literal pieces are `parts`, else None. Each piece is found
+    at its first place after the previous one (no backtracking: a student's text cannot make this slow)."""
+    first, last = parts[0], parts[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return None
+    pos, end, fields = len(first), len(text) - len(last), []
+    for piece in parts[1:-1]:
+        i = text.find(piece, pos, end)
+        if i < 0:
+            return None
+        fields.append(text[pos:i])
+        pos = i + len(piece)
+    return fields + [text[pos:end]]
+
+
 @lru_cache(maxsize=None)
 def templates(lang, table):
-    """[(regex, its longest literal piece, translation, letters of its own)] of a table's templates, the most
+    """[(its literal pieces, its longest one, translation, letters of its own)] of a table's templates, the most
     specific first."""
     data = load(lang).get(table, {})
     keys = sorted((k for k in data if template_regex(k)), key=lambda k: (-len(FIELD.sub("", k)), k))
-    return [(template_regex(k), max(FIELD.split(k), key=len), data[k], len(re.findall(r"[A-Za-z]", FIELD.sub("", k))))
+    return [(pieces(k), max(pieces(k), key=len), data[k], len(re.findall(r"[A-Za-z]", FIELD.sub("", k))))
             for k in keys]
 
 
@@ -90,13 +119,13 @@ class Catalog:
         exact = self.data.get(table, {}).get(text)
         if exact is not None:
             return exact, True
-        for regex, piece, translation, letters in templates(self.lang, table):
+        for parts, piece, translation, letters in templates(self.lang, table):
             if piece not in text or (depth and letters < MIN_FRAGMENT_LETTERS):
                 continue                  # (`%s is %s` would match any fragment: it translates whole lines only)
-            m = regex.fullmatch(text)
-            if m:                         # a field in backticks is code (backticks in it become quotes),
+            found = split(parts, text)
+            if found is not None:         # a field in backticks is code (backticks in it become quotes),
                 fields = [g.replace("`", "'") if "`{%d}`" % i in translation   # the others may be words
-                          else self.fragment(g, depth + 1) for i, g in enumerate(m.groups())]
+                          else self.fragment(g, depth + 1) for i, g in enumerate(found)]
                 return translation.format(*fields), True
         return text, False
 
