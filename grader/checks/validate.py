@@ -70,7 +70,7 @@ def check_value(student, expected, label, tol, hints=None, exact=False, tensors=
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
         s = as_scalar(student, label)
         if not np.isfinite(s):
-            raise Fail("%s is %s" % (label, "NaN (not a number)" if s != s else s), "not finite",
+            raise Fail(("%s is NaN (not a number)" % label) if s != s else "%s is infinite (%s)" % (label, s), "not finite",
                        hint="overflow or division by zero somewhere (e.g. exp of large scores)")
         err = rel_error(s, float(expected))
         if err > tol:

@@ -47,11 +47,15 @@ def template_regex(key):
 FRAGMENT_TABLES = ("messages", "hints", "categories")   # where a string formatted into a template is looked up
 MAX_NESTING = 4
 MIN_FRAGMENT_LETTERS = 6      # a template needs this many letters of its own to translate a fragment
+CODE_LINE = re.compile(r'\s*(File ".*", line \d+|\d+ \| |\| )')   # a traceback frame, a syntax error's line
 
 
 def english(key):
-    """A key's English text in catalog form: its %-fields as {0}, {1}, ..., braces doubled, %% as %."""
+    """A key's English text in catalog form: a template's %-fields as {0}, {1}, ..., its braces doubled and %% as
+    % (str.format fills it in); any other key as it is (it is looked up, never formatted)."""
     specs, out, n = FIELD.findall(key), [], 0
+    if not specs:
+        return key
     for i, part in enumerate(FIELD.split(key)):
         out.append(part.replace("{", "{{").replace("}", "}}"))
         if i < len(specs):
@@ -130,12 +134,16 @@ class Catalog:
         return text, False
 
     def fragment(self, text, depth=1):
-        """A string formatted into a template, translated where a table has it."""
+        """A string formatted into a template, translated where a table has it (a label with an index or a name
+        after it, `(dx, dw, db) (vs torch)[1]`, `the sigmoid neuron at ...: dw0`, as the label)."""
         if depth <= MAX_NESTING and text and re.search(r"[A-Za-z]{2}", text):
             for table in FRAGMENT_TABLES:
                 out, hit = self.translate(table, text, depth)
                 if hit:
                     return out
+            indexed = re.fullmatch(r"(.+?)((?:\[[^\[\]]*\])+|: [\w.\[\]']+)", text, re.S)   # `x[1]`, `x: dw0`
+            if indexed and self.fragment(indexed.group(1), depth + 1) != indexed.group(1):
+                return self.fragment(indexed.group(1), depth + 1) + indexed.group(2)
         return text
 
     def _lookup(self, table, text):
@@ -146,6 +154,8 @@ class Catalog:
 
     def hint(self, text):
         out, found = self.translate("hints", text)
+        if not found and text and "; or " in text:      # several likely causes, each a hint
+            return self.phrase("or").join(self.hint(part) for part in text.split("; or "))
         return out if found else self.fragment(text)     # a hint made of a message (a parser's reason)
 
     def note(self, text):
@@ -202,6 +212,8 @@ class Catalog:
     def line(self, line):
         """(one line of details in this language, whether it is prose)."""
         stripped = line.strip()
+        if CODE_LINE.match(line):
+            return line, False
         if stripped.startswith("hint: "):
             return self.phrase("hint_line", hint=self.translate("hints", stripped[len("hint: "):])[0]), True
         text, found = self.translate("messages", stripped)

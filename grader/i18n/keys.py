@@ -64,10 +64,15 @@ def every_key(root=GRADER, parser=PARSER):
     """{table: keys} every catalog must have: categories, hints and notes (read here), message lines
     (messages.py) — also those of the written answers' parser, whose reasons are shown after their prefix and
     alone as a hint. A text that is a hint or a category is looked up there, not among the messages."""
-    from .messages import Collector, collect as collect_messages, is_key
+    from .messages import Collector, Source, collect as collect_messages, is_key, trees
     notes = set()
     categories, hints = collect(root, notes)
-    messages = collect_messages(root)
+    every = Source(trees(root))     # through wrappers (`hinted(message, category, hint=...)`) and variables too:
+    categories |= Collector(every, {"Fail": (1, "category")}, only=True, labels=()).collect(lines=False)
+    hints |= Collector(every, {"Fail": (99, "hint")}, only=True, labels=()).collect(lines=False)
+    hints |= Collector(every).rule_texts({"check_value": 4, "check_array": 4, "diagnose": 2, "assignment_hint": 2})
+    hints |= Collector(every).table_texts()
+    messages = collect_messages(every)
     if parser and os.path.exists(parser):
         with open(parser, encoding="utf-8") as f:
             found = Collector([ast.parse(f.read())], sinks={"AnswerParseError": (0, None)}).collect()

@@ -66,8 +66,11 @@ def _text_names(node):
 class _Module:
     def __init__(self, tree):
         self.tree = tree
-        self.parents = {}
+        self.parents, self.calls, self.nodes = {}, [], []
         for node in ast.walk(tree):
+            self.nodes.append(node)
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
 
@@ -79,15 +82,33 @@ class _Module:
         return self.tree
 
 
-class Collector:
-    def __init__(self, trees, sinks=None):
+class Source:
+    """Parsed modules, read once and shared by every Collector over them."""
+
+    def __init__(self, trees):
         self.modules = [_Module(t) for t in trees]
-        self.functions = {}              # name -> [FunctionDef] (every module: calls are resolved by name)
+        self.functions = {}              # name -> [(module, FunctionDef)] (calls are resolved by name)
+        self.calls = {}                  # id(FunctionDef) -> the calls inside it
         for m in self.modules:
-            for node in ast.walk(m.tree):
+            for node in m.nodes:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     self.functions.setdefault(node.name, []).append((m, node))
-        self.sinks = dict(SINKS, **(sinks or {}))
+                    self.calls[id(node)] = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+
+
+class Collector:
+    """`sinks` ({call name: (position, keyword)}) add to SINKS, or with `only` replace them and SINK_KEYWORDS (the
+    same machinery finds the categories and hints that wrappers such as `hinted(message, category, hint)` pass on);
+    `labels`: parameter names whose callers' texts count even when formatted into the sink's text. `trees`: parsed
+    modules, or a Source."""
+
+    def __init__(self, trees, sinks=None, only=False, labels=LABELS):
+        source = trees if isinstance(trees, Source) else Source(trees)
+        self.modules, self.functions, self._calls = source.modules, source.functions, source.calls
+        self.sinks = dict(sinks or {}) if only else dict(SINKS, **(sinks or {}))
+        self.keywords = () if only else SINK_KEYWORDS
+        self.labels = labels
+        self._cache = {}
         self._forwarders()
 
     # ---------------------------------------------------------- sinks
@@ -100,7 +121,7 @@ class Collector:
             if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
                 out.append(call.args[position])
             out += [k.value for k in call.keywords if keyword and k.arg == keyword]
-        out += [k.value for k in call.keywords if k.arg in SINK_KEYWORDS]
+        out += [k.value for k in call.keywords if k.arg in self.keywords]
         return out
 
     def _forwarders(self):
@@ -114,9 +135,9 @@ class Collector:
                     continue
                 for m, fn in defs:
                     params = [a.arg for a in fn.args.args]
-                    args = [arg for call in ast.walk(fn) if isinstance(call, ast.Call) for arg in self._sink_args(call)]
+                    args = [arg for call in self._calls[id(fn)] for arg in self._sink_args(call)]
                     used = {n for arg in args for n in _text_names(arg)}
-                    used |= {n.id for arg in args for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id in LABELS}
+                    used |= {n.id for arg in args for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id in self.labels}
                     hits = [i for i, p in enumerate(params) if p in used and p not in ("self", "cls")]
                     if hits:
                         offset = 1 if params and params[0] in ("self", "cls") else 0
@@ -151,12 +172,20 @@ class Collector:
             return again(node.elt)
         if isinstance(node, ast.Starred):
             return again(node.value)
-        if isinstance(node, ast.Name):
-            return [s for v, i in self._assigned(node.id, m.function_of(node))
-                    for e, em in ([(v, m)] if i is None else self._item(v, i, m))
+        if isinstance(node, ast.Name):       # in its function, else a module-level constant
+            scope = m.function_of(node)
+            found = self._assigned(node.id, scope) or (self._assigned(node.id, m.tree) if scope is not m.tree else [])
+            return [s for v, i in found
+                    for e, em in ([(v, m)] if i is None else self._each(v, i[1], m) if isinstance(i, tuple)
+                                  else self._item(v, i, m))
                     for s in self.texts(e, em, depth + 1, seen)]
         if isinstance(node, ast.Subscript):       # obj.table[key]: what is stored in obj.table[...] in this module
             return [s for v in self._stored(node.value, m) for s in again(v)]
+        if isinstance(node, ast.Call) and _name(node.func) == "get" and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name):     # TABLE.get(key, default): its values, the default
+            tables = [v for v, i in self._assigned(node.func.value.id, m.function_of(node)) + self._assigned(
+                node.func.value.id, m.tree) if i is None and isinstance(v, ast.Dict)]
+            return [s for t in tables for v in t.values for s in again(v)] + [s for a in node.args[1:] for s in again(a)]
         if isinstance(node, ast.Call):
             name = _name(node.func)
             if name == "join" or name == "format":
@@ -171,6 +200,17 @@ class Collector:
                     if isinstance(r, ast.Return) and r.value is not None and fm.function_of(r) is fn:
                         out += self.texts(r.value, fm, depth + 1, seen)
             return out
+        return []
+
+    def _each(self, iterable, i, m):
+        """[(expression, module)] for what a loop over `iterable` binds: each element, or item i of each."""
+        if isinstance(iterable, ast.Name):
+            found = self._assigned(iterable.id, m.function_of(iterable)) + self._assigned(iterable.id, m.tree)
+            return [e for v, j in found if j is None for e in self._each(v, i, m)]
+        if isinstance(iterable, ast.BinOp) and isinstance(iterable.op, ast.Add):
+            return self._each(iterable.left, i, m) + self._each(iterable.right, i, m)
+        if isinstance(iterable, (ast.List, ast.Tuple)):
+            return [e for elt in iterable.elts for e in ([(elt, m)] if i is None else self._item(elt, i, m))]
         return []
 
     def _item(self, value, i, m):
@@ -199,10 +239,16 @@ class Collector:
         return [node.value for node in ast.walk(m.tree) if isinstance(node, ast.Assign)
                 for t in node.targets if isinstance(t, ast.Subscript) and key and _name(t.value) == key]
 
-    @staticmethod
-    def _assigned(name, scope):
+    def _assigned(self, name, scope):
         """(expression, item) assigned to `name` in `scope` (=, +=, .append(x), .extend(x), .insert(i, x));
-        item is the position of `name` in a tuple target (`a, b = ...`), else None."""
+        item is the position of `name` in a tuple target (`a, b = ...`), ("each", position) for a loop, else None."""
+        key = (name, id(scope))
+        if key not in self._cache:
+            self._cache[key] = self._find_assigned(name, scope)
+        return self._cache[key]
+
+    @staticmethod
+    def _find_assigned(name, scope):
         out = []
         for node in ast.walk(scope):
             if isinstance(node, ast.Assign):
@@ -214,21 +260,60 @@ class Collector:
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) \
                     and node.target.id == name and node.value is not None:
                 out.append((node.value, None))
+            elif isinstance(node, (ast.For, ast.comprehension)):       # for a, b in TABLE: ("each", position)
+                t = node.target
+                if isinstance(t, ast.Name) and t.id == name:
+                    out.append((node.iter, ("each", None)))
+                elif isinstance(t, ast.Tuple):
+                    out += [(node.iter, ("each", i)) for i, e in enumerate(t.elts)
+                            if isinstance(e, ast.Name) and e.id == name]
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == name \
                     and node.func.attr in ("append", "extend", "insert") and node.args:
                 out.append((node.args[-1], None))
         return out
 
-    def collect(self):
+    def rule_texts(self, positions, keyword="hints"):
+        """What the diagnosis rules return: functions named in a `hints` argument (`check_value(..., [rule])`,
+        `Compare(hints=...)`), and the functions those name in turn."""
+        rules, out = set(), set()
+        for m in self.modules:
+            for call in m.calls:
+                args = [k.value for k in call.keywords if k.arg == keyword]
+                position = positions.get(_name(call.func))
+                if position is not None and len(call.args) > position:
+                    args.append(call.args[position])
+                rules |= {n.id for a in args for n in ast.walk(a) if isinstance(n, ast.Name) and n.id in self.functions}
+                out.update(t for a in args for n in ast.walk(a) if isinstance(n, ast.Lambda)     # [lambda s, e: ...]
+                           for t in self.texts(n.body, m) if is_key(t))
+        for name in rules:
+            for fm, fn in self.functions[name]:
+                for r in ast.walk(fn):
+                    if isinstance(r, ast.Return) and r.value is not None:
+                        out.update(t for t in self.texts(r.value, fm) if is_key(t))
+        return out
+
+    def table_texts(self, suffix="MISTAKES"):
+        """The messages of module-level tables named ...MISTAKES: {key: [(message, how to make it), ...]}."""
+        out = set()
+        for m in self.modules:
+            for node in m.tree.body:
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.endswith(suffix)
+                                                        for t in node.targets):
+                    for row in ast.walk(node.value):
+                        if isinstance(row, ast.Tuple) and row.elts:
+                            out.update(t for t in self.texts(row.elts[0], m) if is_key(t))
+        return out
+
+    def collect(self, lines=True):
+        """Message lines that are keys; with `lines=False`, the whole texts (categories, hints)."""
         keys = set()
         for m in self.modules:
-            for node in ast.walk(m.tree):
-                if isinstance(node, ast.Call):
-                    for arg in self._sink_args(node):
-                        for text in self.texts(arg, m):
-                            keys.update(line.strip() for line in text.split("\n"))
-        return {k for k in keys if is_key(k)}
+            for node in m.calls:
+                for arg in self._sink_args(node):
+                    for text in self.texts(arg, m):
+                        keys.update(line.strip() for line in text.split("\n")) if lines else keys.add(text)
+        return {k for k in keys if is_key(k)} if lines else {k for k in keys if k.strip()}
 
 
 def trees(root):
@@ -243,5 +328,5 @@ def trees(root):
 
 
 def collect(root):
-    """Every message line (or template) under `root` that a student can read."""
-    return Collector(trees(root)).collect()
+    """Every message line (or template) under `root` that a student can read (root: a folder, or a Source)."""
+    return Collector(root if isinstance(root, Source) else trees(root)).collect()

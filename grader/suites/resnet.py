@@ -98,7 +98,7 @@ def table_summary(table):
             raise Fail("a row of the layer table has no %s: %r" % (", ".join(map(repr, missing)), r), "missing keys")
         if r["type"] not in ("conv", "bn", "fc"):
             raise Fail("a row has type %r; the types are 'conv', 'bn' and 'fc'" % (r["type"],), "wrong values")
-        row = [as_scalar(r[k], "%s of %s" % (k, r["name"])) for k in ("out_size", "params", "macs")]
+        row = [as_scalar(r[k], "%s[%r]" % (r["name"], k)) for k in ("out_size", "params", "macs")]
         summary.setdefault(r["type"], []).append(row)
         if r["type"] == "conv" and isinstance(r["name"], str):
             stages[r["name"].split(".")[0]] = int(row[0])
