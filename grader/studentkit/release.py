@@ -249,7 +249,11 @@ pytest                                 # the same checks as pytest tests (-k {fi
 pytest --work notebooks/{first}.ipynb -k {first}
 ```
 `dlgrader check` prints one row per public check, warns when your Python, NumPy or torch versions differ from
-the course's, and says how many hidden checks will also run at grading time. A failed public check shows the
+the course's, and says how many hidden checks will also run at grading time. Written answers
+(`dlgrader check analytic --path answers.toml`) are read without the key: it says which answer is still `TODO`,
+which does not parse (`2F - 1`: write `2*F - 1`), which should be a whole number, a fraction or a plain number of
+bytes, and whether the sheet is yours; whether the answers are right is graded later. It exits with 1 while any
+answer has a problem. A failed public check shows the
 smallest input it found that fails, as code you can paste. Checks that need the course's own solution on new
 inputs are marked `SKIP`: they run when you are graded.
 
