@@ -249,17 +249,17 @@ document.body.dataset.ready = "1";
 """
 
 
-def _inline(text):
+def _inline(c, text):
     from .figures import inline_code
-    return inline_code(text)
+    return inline_code(text, rtl=c.dir == "rtl")
 
 
-def _why(lines):
+def _why(lines, c):
     """Details as HTML: prose as paragraphs (code spans left to right), code as a preformatted block."""
     out = []
     for prose, chunk in blocks(lines):
         if prose:
-            out += ['<p dir="auto">%s</p>' % _inline(t) for t in chunk]
+            out += ['<p>%s</p>' % _inline(c, t) for t in chunk]
         else:
             out.append('<pre dir="ltr">%s</pre>' % html.escape("\n".join(chunk).rstrip()))
     return '<div class="why">%s</div>' % "".join(out) if out else ""
@@ -273,14 +273,14 @@ def _failure(group, c, figure_html):
              '<h4><code dir="ltr">%s</code> <span class="pts" dir="ltr">%s/%s</span> <small>(%s)</small></h4>'
              % (esc(o.check.name), _fmt(sum(g.score for g in group)), _fmt(sum(g.max_score for g in group)),
                 esc(c.phrase("visibility." + o.check.visibility))),
-             '<p class="desc" dir="auto">%s</p>' % _inline(c.describe(o.check))]
+             '<p class="desc">%s</p>' % _inline(c, c.describe(o.check))]
     if len(group) > 1:
-        parts.append('<p class="desc" dir="auto">%s</p>' % "".join(
-            [_inline(c.phrase("same_failure", checks=", ".join("`%s`" % g.check.name for g in group[1:])))]
+        parts.append('<p class="desc">%s</p>' % "".join(
+            [_inline(c, c.phrase("same_failure", checks=", ".join("`%s`" % g.check.name for g in group[1:])))]
             + ['<span id="c-%s"></span>' % esc(g.check.name) for g in group[1:]]))
-    parts += ['<p class="first" dir="auto">%s</p>' % _inline(c.first_line(o)), _why(lines)]
+    parts += ['<p class="first">%s</p>' % _inline(c, c.first_line(o)), _why(lines, c)]
     if case:
-        parts.append('<p dir="auto">%s</p><pre dir="ltr"><code>import numpy as np\n%s</code></pre>' % (
+        parts.append('<p>%s</p><pre dir="ltr"><code>import numpy as np\n%s</code></pre>' % (
             esc(c.phrase("failing_case")), esc(case.rstrip())))
     if o.check.visibility != "hidden":
         parts += [figure_html(f, c) for f in (o.extra or {}).get("figures", [])]
@@ -291,10 +291,10 @@ def _failure(group, c, figure_html):
 def _row(o, c):
     esc = html.escape
     return ('<tr class="%s"><td class="status">%s</td><td><a href="#c-%s"><code dir="ltr">%s</code></a> <small>(%s)'
-            '</small><div class="desc" dir="auto">%s</div></td><td dir="ltr">%s/%s</td><td dir="auto">%s</td></tr>'
+            '</small><div class="desc">%s</div></td><td dir="ltr">%s/%s</td><td>%s</td></tr>'
             % (o.status, esc(c.status(o.status)), esc(o.check.name), esc(o.check.name),
-               esc(c.phrase("visibility." + o.check.visibility)), _inline(c.describe(o.check)), _fmt(o.score),
-               _fmt(o.max_score), "" if o.status == "passed" else _inline(c.first_line(o))))
+               esc(c.phrase("visibility." + o.check.visibility)), _inline(c, c.describe(o.check)), _fmt(o.score),
+               _fmt(o.max_score), "" if o.status == "passed" else _inline(c, c.first_line(o))))
 
 
 def render_html(report, lang="en", **head):
@@ -306,9 +306,9 @@ def render_html(report, lang="en", **head):
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>%s</title>" % esc(title),
              "<style>%s</style>" % (CSS % {"fonts": FONTS.get(lang, FONTS["en"])}), "</head>", "<body>",
-             '<header><h1 dir="auto">%s</h1>' % esc(title), '<p class="total">%s</p>' % esc(total)]
+             '<header><h1>%s</h1>' % esc(title), '<p class="total">%s</p>' % esc(total)]
     if banner:
-        parts.append('<p class="warn" dir="auto">%s</p>' % esc(banner))
+        parts.append('<p class="warn">%s</p>' % esc(banner))
     parts.append("</header>")
     secs = sections(report)
     if secs:
@@ -327,21 +327,21 @@ def render_html(report, lang="en", **head):
             parts += [_failure(group, c, figure_html) for group in s.failures]
             if s.waiting:
                 parts.append('<ul class="waiting">%s</ul>' % "".join(
-                    '<li dir="auto"><code dir="ltr">%s</code>: %s</li>' % (esc(o.check.name), _inline(c.first_line(o)))
+                    '<li><code dir="ltr">%s</code>: %s</li>' % (esc(o.check.name), _inline(c, c.first_line(o)))
                     for o in s.waiting))
         parts.append("</section>")
     passed = [(s, f, os_) for s in secs for f, os_ in s.passed]
     if passed or any(s.skipped for s in secs):
         parts.append('<section class="passed"><h2>%s</h2><ul class="passed">' % esc(c.phrase("passed_heading")))
-        parts += ['<li dir="auto">%s · %s</li>' % (esc(s.name), _inline(passed_line(c, f, os_)))
+        parts += ['<li>%s · %s</li>' % (esc(s.name), _inline(c, passed_line(c, f, os_)))
                   for s, f, os_ in passed]
-        parts += ['<li dir="auto">%s · <code dir="ltr">%s</code>: %s</li>' % (esc(s.name), esc(o.check.name),
-                                                                            _inline(c.first_line(o)))
+        parts += ['<li>%s · <code dir="ltr">%s</code>: %s</li>' % (esc(s.name), esc(o.check.name),
+                                                                            _inline(c, c.first_line(o)))
                   for s in secs for o in s.skipped]
         parts.append("</ul></section>")
     if report.notes:
         parts.append('<section class="notes"><h2>%s</h2><ul>%s</ul></section>' % (
-            esc(c.phrase("notes")), "".join('<li dir="auto">%s</li>' % _inline(c.note(n)) for n in report.notes)))
+            esc(c.phrase("notes")), "".join('<li>%s</li>' % _inline(c, c.note(n)) for n in report.notes)))
     if report.outcomes:
         parts.append('<details class="all"><summary>%s</summary><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>'
                      '<th>%s</th></tr></thead><tbody>%s</tbody></table></details>' % (

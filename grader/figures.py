@@ -11,6 +11,7 @@ before they reach a report (run.py): a picture of a hidden case would show its v
 """
 import base64
 import html
+import re
 import struct
 import zlib
 
@@ -94,10 +95,31 @@ def heatmap_url(a, lo=None, hi=None):
 
 # ------------------------------------------------------------------ HTML
 
-def inline_code(text):
-    """Escaped text whose `code` spans become <code>, isolated left to right (readable inside Persian)."""
-    import re
-    return re.sub(r"`([^`]+)`", r'<bdi dir="ltr"><code>\1</code></bdi>', html.escape(text))
+_ATOM = r"[A-Za-z0-9_.,:;=+\-*/^·×−‖²ᵗβεμφθσ'\"%!?|&<>]"
+_GROUP = r"\((?:[^()\u0600-\u06FF]|\([^()\u0600-\u06FF]*\))*\)|\[[^\[\]\u0600-\u06FF]*\]"   # (a, b), f(g(x)), [0, 3]
+LATIN = re.compile(r"(?:%s|[A-Za-z0-9‖])(?:%s|%s| (?=[^\u0600-\u06FF\s]))*" % (_GROUP, _ATOM, _GROUP))
+# a formula, a name or a number inside Persian text: isolated left to right, its brackets with it
+
+
+def inline_code(text, rtl=False):
+    """Escaped text whose `code` spans become <code>, isolated left to right (readable inside Persian); in a
+    right-to-left text, formulas, names and numbers are isolated left to right too (`(2·reg·W)` stays as written)."""
+    out = []
+    for i, part in enumerate(re.split(r"`([^`]+)`", text)):
+        if i % 2:
+            out.append('<bdi dir="ltr"><code>%s</code></bdi>' % html.escape(part))
+        elif rtl:
+            pos = 0
+            for m in LATIN.finditer(part):
+                run = m.group().rstrip(".,:;!? ")        # sentence punctuation after it stays with the sentence
+                if not re.search(r"[A-Za-z0-9]", run):
+                    continue
+                out.append(html.escape(part[pos:m.start()]) + '<bdi dir="ltr">%s</bdi>' % html.escape(run))
+                pos = m.start() + len(run)
+            out.append(html.escape(part[pos:]))
+        else:
+            out.append(html.escape(part))
+    return "".join(out)
 
 
 def to_html(fig, catalog):
@@ -107,7 +129,7 @@ def to_html(fig, catalog):
         text = str(text)
         return catalog.phrase(text) if text.startswith("figure.") else catalog.fragment(text)
     kind = fig.get("kind")
-    title = '<figcaption dir="auto">%s</figcaption>' % inline_code(label(fig.get("title", "")))
+    title = '<figcaption>%s</figcaption>' % inline_code(label(fig.get("title", "")), rtl=catalog.dir == "rtl")
     if kind == "heatmap":
         return '<figure class="fig">%s%s</figure>' % (title, _panel(label(fig.get("label", "")), fig["data"]))
     if kind == "matrices":        # each panel on its own colour scale (its range is in its caption)
@@ -125,7 +147,7 @@ def _panel(name, a, lo=None, hi=None):
     finite = a[np.isfinite(a)]
     rng = "%.3g … %.3g" % (finite.min(), finite.max()) if finite.size else "—"
     k = cell_size(sub.shape)
-    return ('<div class="panel"><img alt="%s" width="%d" height="%d" src="%s"><div class="cap" dir="auto">%s '
+    return ('<div class="panel"><img alt="%s" width="%d" height="%d" src="%s"><div class="cap">%s '
             '<bdi dir="ltr">(%s; %s)</bdi></div></div>'
             % (html.escape(name), sub.shape[1] * k, sub.shape[0] * k, heatmap_url(a, lo, hi), html.escape(name),
                shape, rng))

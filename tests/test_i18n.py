@@ -116,7 +116,7 @@ def test_fields_are_translated_inside_templates_and_code_stays_code():
     line = ("dW disagrees with the numerical gradient of your own forward along a random direction: yours 1.5, "
             "numerical 2 (relative error 0.4 > 1e-06)")
     out, found = fa.translate("messages", line)
-    assert found and "در راستای یک جهت تصادفی" in out and out.startswith("dW ") and "`0.4 > 1e-06`" in out
+    assert found and "در راستای یک جهت تصادفی" in out and out.startswith("dW ") and "`0.4`، بیش از `1e-06`" in out
     out, _ = fa.translate("messages", "`predict` raised IndexError: index 5 is out of `bounds`")
     assert out == "`predict` خطای `IndexError` داد: `index 5 is out of 'bounds'`"      # the student's text is code
     out, _ = fa.translate("messages", "output size of the last conv of each stage has shape (2,), expected (4,)")
