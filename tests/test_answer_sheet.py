@@ -1,5 +1,5 @@
 """`dlgrader check analytic`: the answers file read without the key (what the student kit can say offline) —
-TODO, unparsable and wrong-type answers, units, formula names, the sheet's owner; correctness is left to grading."""
+TODO, unparsable and wrong-type answers, units and percentages, matrix shapes, formula names, the sheet's owner; correctness is left to grading. What each question asks comes from Question.sheet_info()."""
 import json
 import os
 import subprocess
@@ -35,15 +35,19 @@ def key_entries():
         "%s.%s" % (k, kk): vv for k, v in data.items() if isinstance(v, dict) for kk, vv in v.items()}
 
 
-def test_the_question_list_knows_forms_names_whole_numbers_and_units():
+def test_the_question_list_is_the_questions_sheet_info_without_answers():
+    from reference.analytic import QUESTIONS as KEY
     assert len(QUESTIONS) == len({q["id"] for q in QUESTIONS}) > 60
+    for q in KEY.values():                                   # one declared source: Question.sheet_info()
+        assert {k: v for k, v in BY_ID[q.id].items() if k != "form"} == q.sheet_info()
     assert BY_ID["conv-output-size"]["whole"] and not BY_ID["svm-loss-mean"]["whole"]
-    assert not BY_ID["conv-output-size-nonint"]["whole"]
+    assert not BY_ID["conv-output-size-nonint"]["whole"] and BY_ID["conv-output-size-nonint"]["decimals"] == 2
     assert BY_ID["conv-output-size-formula"]["form"] == "formula"
     assert BY_ID["conv-output-size-formula"]["names"] == ["N", "F", "S", "P"]
     assert BY_ID["vgg16-activation-bytes"]["unit"] == "bytes"
-    assert BY_ID["inception-bottleneck-saving"]["unit"] == "fraction"
-    assert not any("answer" in q or "formula_text" in q for q in QUESTIONS)      # no answers in it
+    assert BY_ID["inception-bottleneck-saving"]["unit"] == "percent"
+    assert BY_ID["dilated-kernel"]["shape"] == BY_ID["dilated-kernel-formula"]["shape"] == [3, 3]
+    assert not any("answer" in q or "formula_text" in q or "value" in q for q in QUESTIONS)   # no answers in it
 
 
 def test_the_keys_own_answers_read_clean_and_the_stub_sheet_is_all_todo():
@@ -63,9 +67,12 @@ def _prepared(path):
     ("conv-macs", "(N + 2", "not an expression", "was never closed"),
     ("conv-output-size", 4.5, "not a whole number", "whole number"),        # a size is a whole number
     ("rf-two-convs", "9/2", "not a whole number", "whole number"),
-    ("vgg16-activation-bytes", "58 MB", "unit", "without MB"),
-    ("inception-bottleneck-saving", "89.7%", "unit", "not a percentage"),
-    ("inception-bottleneck-saving", 89.7, "unit", "between 0 and 1"),
+    ("vgg16-activation-bytes", "58 MB", "unit", "without `MB`"),
+    ("conv-output-size", "3%", "not an expression", "does not ask for a percentage"),
+    ("dilated-kernel", "[[1, 2], [3, 4]]", "not an expression", "asks for a 3 x 3 matrix; yours is 2 x 2"),
+    ("dilated-kernel", 5, "not an expression", "not a matrix"),
+    ("dilated-kernel", [[1, 0, "2 +"], [0, 0, 0], [0, 0, 0]], "not an expression", "your answer"),
+    ("conv1d-weight-grad", [1, 2], "not an expression", "a list of 3 numbers; yours has 2"),
     ("conv-params", "F*F*C_in*K + K", "incorrect", "still contains"),      # a number question, a formula given
     ("conv-params-formula", "f*f*c_in*k + k", "incorrect", "case-sensitive"),
     ("conv-params-formula", 760, "incorrect", "not a number"),
@@ -83,8 +90,12 @@ def test_each_problem_is_named_with_its_category(qid, raw, category, words):
 def test_right_forms_pass_whatever_their_value():
     entries = dict(key_entries(), **{"conv-output-size": 12345, "svm-loss-mean": "(2.9 + 0 + 12.9)/3",
                                     "conv-output-size-formula": "N/S + 2*P/S - F/S + 1", "xavier-std": "1/sqrt(512)",
-                                    "resnet50-macs-v1.5": "4.0e9"})
+                                    "resnet50-macs-v1.5": "4.0e9", "dilated-kernel": [[1, 0, 2], [0, 0, 0], [3, 0, 4]],
+                                    "conv1d-weight-grad": "[1, 2, 3]", "fc-grad-reshape": [[1, "1/2"], [0, 0]]})
     assert check_sheet(sheet(entries), QUESTIONS).ok
+    for answer in (90, "90%", "≈ 90 %", 0.9):               # a percentage, or the fraction it is (issue 17)
+        result = check_sheet(sheet(dict(key_entries(), **{"inception-bottleneck-saving": answer})), QUESTIONS)
+        assert result.ok, (answer, result.problems)
 
 
 def test_todo_empty_and_missing_entries_are_one_list_and_a_typo_is_named():

@@ -15,6 +15,7 @@ from batch_cases import write_ml
 from grader.batch.store import make_record
 from grader.reports import summary
 from grader.run import grade
+from helpers import REFERENCE
 from test_html_report import CHROMIUM, decode_png
 
 NAMES = ["knn", "linear_classifiers"]
@@ -119,3 +120,37 @@ def test_the_first_screen_shows_distributions_and_misconceptions(built, tmp_path
     assert green[:, :640].sum() > 200 and green[:, 640:].sum() > 200
     if os.environ.get("DLGRADER_KEEP_SCREENSHOT"):
         shutil.copyfile(shot, os.environ["DLGRADER_KEEP_SCREENSHOT"])
+
+
+def test_a_new_assignment_shows_like_the_old_ones(tmp_path):
+    """Issue 17's assignments go through the same summary and student report: schedules' distribution as a
+    figure, its misconception named with a count, and a student's report (in Persian) that leads with the failure
+    and draws it (the learning-rate curve, epoch by epoch)."""
+    early = tmp_path / "early"
+    shutil.copytree(os.path.join(REFERENCE, "schedules"), early, ignore=shutil.ignore_patterns("__pycache__"))
+    source = (early / "schedules.py").read_text()
+    step = "out = learning_rate * float(gamma) ** (np.asarray(t) // step_size)"
+    assert step in source
+    (early / "schedules.py").write_text(source.replace(step, step.replace("(np.asarray(t) //",
+                                                                          "((np.asarray(t) + 1) //")))
+    graded = {"complete": grade(os.path.join(REFERENCE, "schedules"), ["schedules"], isolation="l0"),
+              "early": grade(str(early), ["schedules"], isolation="l0")}
+    records = {}
+    for i, kind in enumerate(["complete", "early", "early"]):
+        student = "s%03d" % (i + 1)
+        job = {"student": student, "slug": student, "source": [student + "/"]}
+        records[student] = copy.deepcopy(make_record(job, graded[kind], ["schedules"]))
+    built = summary.build({"grader": "test", "course_config": "abc"}, [{"student": s, "slug": s} for s in records],
+                          records, ["schedules"], {"schedules": graded["complete"].max_score})
+    card = built["by_assignment"]["schedules"]
+    assert card["handed_in"] == 3 and card["score"]["full_marks"] == 1 and card["checks"][0]["failure_rate"] > 0
+    named = {m["diagnosis"]: m for m in card["misconceptions"]}
+    assert named["yours decays one epoch early: the first decay is at t = step_size"]["students"] == 2
+    page = summary.to_html(built)
+    assert page.count("<svg") == 1 and "one epoch early" in page
+    report = graded["early"].to_html("fa")
+    assert report.index('<section class="to-fix">') < report.index("step_decay.values") < \
+        report.index('<section class="passed">')
+    article = report[report.index('id="c-step_decay.values"'):]
+    article = article[:article.index("</article>")]
+    assert "<svg" in article and "نرخ یادگیری، دوره به دوره" in article and "یک دوره زودتر" in article

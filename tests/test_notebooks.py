@@ -199,16 +199,17 @@ def test_a_global_from_an_untagged_plain_cell_is_included(tmp_path):
 
 
 def test_a_global_computed_in_an_untagged_cell_fails_with_which_global_and_which_cell(tmp_path):
-    body = SVM.replace("REG_SCALE = 1.0\n", "")
-    cells = [code("import numpy as np"), code("import json\nREG_SCALE = json.load(open('settings.json'))['reg']"),
+    # (not REG_SCALE: a course setting, which the grader sets in the student's module itself)
+    body = SVM.replace("REG_SCALE = 1.0\n", "").replace("REG_SCALE", "MY_SCALE")
+    cells = [code("import numpy as np"), code("import json\nMY_SCALE = json.load(open('settings.json'))['reg']"),
              code(body, tags=["graded"])]
     path = write(tmp_path / "nb.ipynb", cells)
     result, report = outcomes_of(path)
     out = result["svm_loss_naive.values"].output
     assert result["svm_loss_naive.values"].status == "failed"
-    assert "REG_SCALE" in out and "cell 2" in out and "not a definition" in out, out
+    assert "MY_SCALE" in out and "cell 2" in out and "not a definition" in out, out
     assert result["svm_loss_naive.values"].category == "undefined notebook global"
-    assert any("REG_SCALE" in n and "cell 2" in n for n in report.notes)
+    assert any("MY_SCALE" in n and "cell 2" in n for n in report.notes)
 
 
 def test_duplicate_definitions_the_last_one_wins_with_a_note(tmp_path):
@@ -230,6 +231,16 @@ def test_tagged_cells_first_magics_and_shell_lines_dropped(tmp_path):
     assert "def helper" in converted.source and "return 1, 2" not in converted.source
     assert "pip" not in converted.source and "echo" not in converted.source and "?" not in converted.source
     assert any("cell 5" in n and "ignored" in n for n in converted.notes)
+
+
+def test_a_continuation_line_that_starts_with_percent_is_code_not_a_magic():
+    from grader.notebook import strip_magics
+    source = 'msg = ("loss %.3f, acc %.2f"\n       % (1.0, 0.5))\ntotal = 7 \\\n    % 4\n%matplotlib inline\n'
+    kept = strip_magics(source)
+    assert "% (1.0, 0.5)" in kept and "% 4" in kept and "matplotlib" not in kept
+    namespace = {}
+    exec(kept, namespace)
+    assert namespace["msg"] == "loss 1.000, acc 0.50" and namespace["total"] == 3
 
 
 def test_a_cell_with_a_syntax_error_is_left_out_and_named(tmp_path):

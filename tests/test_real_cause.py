@@ -39,11 +39,38 @@ def test_a_syntax_error_is_named_with_its_line_and_a_caret(tmp_path):
     assert "خطای نحوی" in text and "^" in text
 
 
-def test_python2_code_is_named_as_such(tmp_path):
-    path = knn_with(tmp_path, "class KNearestNeighbor:", "class KNearestNeighbor:\n    print 'hi'\n")
+def test_python2_code_the_conversion_cannot_handle_is_named_as_such(tmp_path):
+    """Python 2 that grader/legacy.py converts is graded (test_cs231n); an octal literal it cannot convert names the
+    Python 2 line and why the conversion failed, in Persian too."""
+    path = knn_with(tmp_path, "class KNearestNeighbor:", "class KNearestNeighbor:\n    print 'hi'\n    mode = 0777\n")
     report = grade(str(path), ["knn"], isolation="l0")
     first = report.outcomes[0]
-    assert first.category == "Python 2 code" and "Python 2" in first.output and "print(...)" in first.extra["hint"]
+    assert first.category == "Python 2 code" and "print(...)" in first.extra["hint"]
+    assert "a Python 2 print statement on line" in first.output and "conversion to Python 3 failed" in first.output
+    assert first.output.splitlines()[-1].endswith("| print 'hi'")
+    text = report.to_text(lang="fa")
+    assert "دستور print پایتون ۲ در خط" in text and "تبدیل خودکار" in text
+
+
+def test_nothing_gradable_names_the_real_cause(tmp_path):
+    """What `grade` prints before exiting 2 (run.nothing_gradable): the file as the student knows it and the
+    line of its syntax error (the report, which Gradescope shows, has the line and a caret too); a notebook with
+    no code by its own name."""
+    from grader.run import NothingToGrade
+    broken = tmp_path / "knn_broken.py"
+    broken.write_text("def helper(x:\n    return x\n")
+    with pytest.raises(NothingToGrade) as err:
+        grade(str(broken), ["knn"], isolation="l0", strict=True)
+    assert str(err.value) == "knn_broken.py could not be read: syntax error on line 1: '(' was never closed"
+    output = err.value.report.outcomes[0].output
+    assert output.splitlines()[-2:] == ["    1 | def helper(x:", "      |           ^"], output
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# my answers")]
+    nbformat.write(nb, str(tmp_path / "hw1.ipynb"))
+    with pytest.raises(NothingToGrade) as err:
+        grade(str(tmp_path / "hw1.ipynb"), ["knn"], isolation="l0", strict=True)
+    assert str(err.value).startswith("hw1.ipynb has no code: write your functions in its code cells")
+    assert "چیزی برای نمره‌دهی نیست" in err.value.report.to_text(lang="fa")
 
 
 def test_a_notebook_without_code_is_named_as_the_notebook(tmp_path):

@@ -12,6 +12,7 @@ class Context:
         self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
         self.notes = notes if notes is not None else []   # the report's notes: things the student should know
         self._answers = None
+        self.profile = assignment_profile(course)   # the course profile's conventions (grader/profiles.py)
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
             src, why = submission.find(symbol, hints, assignment.name)
@@ -23,7 +24,29 @@ class Context:
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
-        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules])
+        always = [symbol for s in self.assignment.course_settings if s.always for symbol, _, _ in s.targets]
+        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always)
+
+    def setting(self, name, **overrides):
+        """The value in force of course setting `name` (the first, when the course leaves a choice)."""
+        return self.assignment.setting_values(self.course, **overrides)[name]
+
+    def alternatives(self, symbols, settings=None):
+        """The settings overrides a check tries in turn: [settings] when every course setting of `symbols` has
+        one value; else one dict per combination of the values left to the student (e.g. softmax's 0.5 or 1
+        regularization factor up to 2024), the course's first choice first. A student's answer is right
+        when it equals the reference's under one of them."""
+        import itertools
+        base = dict(settings or {})
+        chosen = self.assignment.setting_choices(self.course, **base)
+        used = {s for s in symbols}
+        open_ = [(st.name, chosen[st.name]) for st in self.assignment.course_settings
+                 if st.name not in base and len(chosen[st.name]) > 1
+                 and any(symbol in used for symbol, _, _ in st.targets)]
+        if not open_:
+            return [base]
+        names = [n for n, _ in open_]
+        return [dict(base, **dict(zip(names, combo))) for combo in itertools.product(*(v for _, v in open_))]
 
     def answers(self):
         """The submission's answers file, read once as untrusted text (grader/checks/answer.py)."""
@@ -39,7 +62,7 @@ class Context:
                 continue
             broken = self.unreadable(head)
             if broken is not None:     # the real cause: a file that does not parse hides everything in it
-                python2 = broken.problem.startswith("this looks like Python 2")
+                python2 = broken.problem.startswith("this is Python 2")
                 raise Fail("`%s` was not found because %s could not be read: %s" % (s, broken.shown, broken.problem),
                            "Python 2 code" if python2 else "syntax error", abort=True,
                            hint="the grader runs Python 3: print(...), range instead of xrange, `except X as e`"
@@ -94,6 +117,11 @@ class Context:
         return self.run_student(plan), expected
 
 
+def assignment_profile(course):
+    from ..spec import course_profile
+    return course_profile(course)
+
+
 HINTS = {   # exception type -> (what happened, for `where`, the error message; a hint)
     "NotImplementedError": (None, "replace the `raise NotImplementedError` with your code"),
     "IndexError": (None, "check the shapes and the index ranges"),
@@ -134,8 +162,12 @@ def student_error(error, plan):
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:
         hint = "xrange is Python 2: use range"
-    if kind == "ModuleNotFoundError" and "past" in message:
-        hint = "the `future` package is not installed: replace `xrange` by `range` and drop that import"
+    if kind in ("ModuleNotFoundError", "ImportError") and ("past" in message or "future" in message):
+        hint = "the grader has only the common names of the `future` package (past.builtins.xrange, builtins, " \
+               "future.utils): use range and Python 3 names"
+    if kind == "AttributeError" and "module 'numpy" in message:
+        hint = "NumPy 2 removed this name (np.int, np.float, np.lib.pad, ...): use the builtin or current name " \
+               "(int, float, np.pad), or grade with a CS231n profile, which restores them"
     if kind == "NotImplementedError":
         return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
                     hint=hint, abort=True)

@@ -1,19 +1,22 @@
 """The answers file read without the key: what `dlgrader check analytic` can say before grading.
 
-Every question of the sheet has an entry, none is still TODO, every entry parses (with the grader's own
-parser), a number question gets a number (no names left in it), a whole number where the answer is a count or a
-size, a fraction between 0 and 1 where it asks for a fraction, no unit after a number; a formula question uses the
-question's names; the sheet is the student's own (its `student_id`, and the `variant` line the sheet was issued
-with). Whether an answer is right is not known here: it is graded later, against the key.
+What each question asks is read from the key's questions (Question.sheet_info(), recorded in the student kit's
+manifest: grader/suites/analytic.question_info). Every question of the sheet has an entry, none is still TODO,
+every entry parses with the grader's own parsers (an expression, a matrix in brackets, a percentage where the
+question is in %), a number question gets a number (no names left in it), a whole number where the answer is a
+count or a size, a matrix of the shape asked for, no unit after a number; a formula question uses the question's
+names; the sheet is the student's own (its `student_id`, and the `variant` line the sheet was issued with). The
+stated precision is not checked: an answer with fewer digits than asked is right when it is exact, which only the
+key knows. Whether an answer is right is not known here: it is graded later, against the key.
 """
 import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .answer import entry_of, parse_entry, quoted
+from .answer import entry_of, formula_names_problem, parse_entry, quoted
 from .validate import Fail
 
-UNIT = re.compile(r"^\s*([-+]?[0-9۰-۹٠-٩][0-9۰-۹٠-٩_.,٫]*(?:[eE][-+]?\d+)?)\s*(%|[A-Za-z]+)\s*$")
+UNIT = re.compile(r"^\s*([-+]?[0-9۰-۹٠-٩][0-9۰-۹٠-٩_.,٫]*(?:[eE][-+]?\d+)?)\s*([A-Za-z]+)\s*$")
 
 
 @dataclass
@@ -63,7 +66,8 @@ def check_sheet(sheet, questions, course=None, student_id=None):
                 result.todo.append(q["id"])
             continue
         try:
-            form(q, raw, parse_entry(q["id"], unit(q, raw, sheet), sheet))
+            expr, _ = parse_entry(q["id"], unit(q, raw), sheet, q.get("unit"), q.get("shape"))
+            form(q, raw, expr)
             result.read += 1
         except Fail as fail:
             result.problems.append((q["id"], fail))
@@ -90,55 +94,49 @@ def whose(sheet, course, student_id):
     return out
 
 
-def unit(q, raw, sheet):
-    """The raw answer, when it is not a number followed by a unit (Fail then: say how to write it)."""
+def unit(q, raw):
+    """The raw answer, when it is not a number followed by a unit such as MiB (Fail then: say how to write it).
+    A percent sign is the parsers' business: right where the question is in %."""
     m = UNIT.match(raw) if isinstance(raw, str) else None
     if not m:
         return raw
-    number, suffix = m.groups()
-    if suffix == "%" and q.get("unit") == "fraction":
-        raise Fail("`%s` asks for a fraction between 0 and 1, not a percentage: write %s as a fraction (for 75%%, "
-                   "write 0.75)" % (q["id"], quoted(raw)), "unit", hint="write a fraction between 0 and 1")
-    if q.get("unit") == "bytes":
-        raise Fail("`%s` asks for a number of bytes: write it as a plain number, without %s (%s)"
-                   % (q["id"], suffix, quoted(raw)), "unit", hint="write the number alone, in bytes")
+    suffix = m.group(2)
+    if q.get("unit") in ("bytes", "MiB"):
+        raise Fail("`%s` is answered in `%s`: write the number alone, without `%s` (your answer: %s)"
+                   % (q["id"], q["unit"], suffix, quoted(raw)), "unit",
+                   hint="write the number alone, in the unit asked")
     raise Fail("`%s`: write the number alone, without `%s` (your answer: %s)" % (q["id"], suffix, quoted(raw)),
                "unit", hint="write the number alone, without a unit")
 
 
 def form(q, raw, expr):
-    """Fail when the parsed answer is not of the form the question asks for."""
-    names = {s.name for s in expr.free_symbols}
+    """Fail when the parsed answer (a sympy expression or Matrix) is not of the form the question asks for."""
+    entries = list(expr) if hasattr(expr, "shape") else [expr]
+    names = {s.name for e in entries for s in e.free_symbols}
+    shape = tuple(q["shape"]) if q.get("shape") else None
+    if shape and tuple(expr.shape) != shape:
+        rows, cols = shape
+        raise Fail(("`%s` asks for a list of %d numbers; yours has %d" % (q["id"], rows * cols, len(entries))
+                    if 1 in shape else "`%s` asks for a %d x %d matrix; yours is %d x %d"
+                    % (q["id"], rows, cols, expr.rows, expr.cols)),
+                   "not an expression", hint="write the rows in brackets, as many as the question asks for")
     if q["form"] == "formula":
-        if not names:
-            raise Fail("this question asks for the formula in %s, not a number" % ", ".join(q["names"]), "incorrect",
-                       hint="a formula in the question's names was expected")
-        unknown = sorted(names - set(q["names"]))
-        if unknown:
-            raise Fail("your formula %s uses %s, which the question does not name (its names are %s)%s"
-                       % (quoted(raw), ", ".join(unknown), ", ".join(q["names"]), _case(unknown, q["names"])),
-                       "incorrect", hint="use the question's names: %s" % ", ".join(q["names"]))
+        problem = formula_names_problem(raw, names, q["names"])
+        if problem:
+            raise problem
         return
     if names:
         raise Fail("`%s` asks for a number; your answer %s still contains %s" % (q["id"], quoted(raw),
                                                                                ", ".join(sorted(names))),
                    "incorrect", hint="a number was expected, not a formula")
-    value = _value(expr)
-    if value is None:
-        raise Fail("not a number: %s has no finite value" % quoted(raw), "not an expression",
-                   hint="the expression has no finite value")
-    if (q.get("whole") or q.get("unit") == "bytes") and not _whole(expr, value):
-        raise Fail("`%s` asks for a whole number (a count or a size), not %s" % (q["id"], quoted(raw)),
-                   "not a whole number", hint="a count or a size is a whole number: check the arithmetic")
-    if q.get("unit") == "fraction" and not 0 <= value <= 1:
-        raise Fail("`%s` asks for a fraction between 0 and 1, not %s (%s)" % (q["id"], quoted(raw), "%.6g" % value),
-                   "unit", hint="write a fraction between 0 and 1")
-
-
-def _case(unknown, names):
-    folded = {n.lower(): n for n in names}
-    case = [folded[u.lower()] for u in unknown if u.lower() in folded]
-    return "; names are case-sensitive: %s" % ", ".join(case) if case else ""
+    for e in entries:
+        value = _value(e)
+        if value is None:
+            raise Fail("not a number: %s has no finite value" % quoted(raw), "not an expression",
+                       hint="the expression has no finite value")
+        if q.get("whole") and not _whole(e, value):
+            raise Fail("`%s` asks for a whole number (a count or a size), not %s" % (q["id"], quoted(raw)),
+                       "not a whole number", hint="a count or a size is a whole number: check the arithmetic")
 
 
 def _value(expr):

@@ -134,14 +134,20 @@ class Catalog:
         return text, False
 
     def fragment(self, text, depth=1):
-        """A string formatted into a template, translated where a table has it (a label with an index or a name
-        after it, `(dx, dw, db) (vs torch)[1]`, `the sigmoid neuron at ...: dw0`, as the label)."""
+        """A string formatted into a template, translated where a table has it: a list joined by '; ' item by
+        item; a label with an index, a name or a count after it (`(dx, dw, db) (vs torch)[1]`, `the sigmoid neuron
+        at ...: dw0`, `print statements turned into print(...) calls (3)`) as the label."""
         if depth <= MAX_NESTING and text and re.search(r"[A-Za-z]{2}", text):
             for table in FRAGMENT_TABLES:
                 out, hit = self.translate(table, text, depth)
                 if hit:
                     return out
-            indexed = re.fullmatch(r"(.+?)((?:\[[^\[\]]*\])+|: [\w.\[\]']+)", text, re.S)   # `x[1]`, `x: dw0`
+            if "; " in text:          # a list (`a (2); b (1)`): each item in turn
+                items = text.split("; ")
+                out = [self.fragment(item, depth + 1) for item in items]
+                if out != items:
+                    return self.phrase("list_separator").join(out)
+            indexed = re.fullmatch(r"(.+?)((?:\[[^\[\]]*\])+|: [\w.\[\]']+| \(\d+\))", text, re.S)
             if indexed and self.fragment(indexed.group(1), depth + 1) != indexed.group(1):
                 return self.fragment(indexed.group(1), depth + 1) + indexed.group(2)
         return text
@@ -153,9 +159,10 @@ class Catalog:
         return self._lookup("categories", text)
 
     def hint(self, text):
+        from ..checks.diagnosis import OR
         out, found = self.translate("hints", text)
-        if not found and text and "; or " in text:      # several likely causes, each a hint
-            return self.phrase("or").join(self.hint(part) for part in text.split("; or "))
+        if not found and text and OR in text:      # several likely causes (diagnosis.either), each a hint
+            return self.phrase("or").join(self.hint(part) for part in text.split(OR))
         return out if found else self.fragment(text)     # a hint made of a message (a parser's reason)
 
     def note(self, text):
@@ -206,8 +213,12 @@ class Catalog:
         if o.status == "error":               # the grader's own traceback: for the course staff, as it is
             return [(line, False) for line in head.rstrip("\n").splitlines()], case
         shown = (o.extra or {}).get("hint")         # the first line says it already
-        return [self.line(line) for line in head.rstrip("\n").splitlines()
-                if not (shown and line.strip() == "hint: " + shown)], case
+        lines = [self.line(line) for line in head.rstrip("\n").splitlines()
+                 if not (shown and line.strip() == "hint: " + shown)]
+        if o.category == "unreadable submission" and lines:     # its first line is the report's note (run.grade)
+            text, found = self.translate("notes", head.splitlines()[0].strip())
+            lines[0] = (text, True) if found else lines[0]
+        return lines, case
 
     def line(self, line):
         """(one line of details in this language, whether it is prose)."""
@@ -215,7 +226,7 @@ class Catalog:
         if CODE_LINE.match(line):
             return line, False
         if stripped.startswith("hint: "):
-            return self.phrase("hint_line", hint=self.translate("hints", stripped[len("hint: "):])[0]), True
+            return self.phrase("hint_line", hint=self.hint(stripped[len("hint: "):])), True
         text, found = self.translate("messages", stripped)
         return (text, True) if found else (line, False)
 

@@ -49,7 +49,7 @@ NOT_GRADED = ("depends on a failed check", "runs at grading time")
 NOT_A_MISCONCEPTION = ABSENT + NOT_GRADED + (   # nothing handed in or nothing ran: "need attention", not a diagnosis
     "not implemented", "no answer", "unreadable answers file", "crashed or timed out", "crashed", "syntax error",
     "Python 2 code", "unreadable submission", "grader error", "raised an exception", "could not be timed",
-    "undefined notebook global",
+    "undefined notebook global", "degenerate output",        # a placeholder's constant output: not a mistake
     "gradient does not match the function")   # its hint restates it; the cause shows in the values' diagnosis
 TOP_CHECKS, TOP_MISCONCEPTIONS = 6, 8
 

@@ -115,17 +115,17 @@ def decode(data, arrays, resolve=None):
     if "__dict__" in data:
         return {decode(k, arrays, resolve): decode(v, arrays, resolve) for k, v in data["__dict__"]}
     if "__np__" in data:
-        return np.dtype(data["__np__"]).type(decode(data["v"], arrays, resolve))
+        return wire_dtype(data["__np__"], "biuf").type(decode(data["v"], arrays, resolve))
     if "__float__" in data:
         return float(data["__float__"])
     if "__tensor__" in data:
         return TensorValue(arrays[data["__tensor__"]])
     if "__ref__" in data or "__handle__" in data:
         if resolve is None:
-            return Handle(data.get("__handle__"), data.get("type", "?"))
+            return Handle(data.get("__handle__"), str(data.get("type", "?"))[:100])
         return resolve(data.get("__ref__", data.get("__handle__")), data.get("item", []))
     if "__bad__" in data:
-        return BadValue(str(data["__bad__"]))
+        return BadValue(str(data["__bad__"])[:300])
     raise ValueError("unknown marker in message: %r" % sorted(data)[:3])
 
 
@@ -189,13 +189,47 @@ def pack(obj, arrays):
     return struct.pack(">Q", len(body)) + body
 
 
-def unpack(body):
+def wire_dtype(name, kinds="biufc"):
+    """The dtype named `name`, if values of it may cross the wire: plain numbers only. A forged name
+    ("V2147483648": a 2 GiB void scalar, structured or object dtypes) is refused before anything is allocated."""
+    dtype = np.dtype(name) if isinstance(name, (str, np.dtype)) and len(str(name)) < 64 else None
+    if dtype is None or dtype.kind not in kinds or dtype.fields or dtype.subdtype or dtype.hasobject \
+            or dtype.itemsize > 16:
+        raise ValueError("a value of dtype %.40r may not cross the wire" % (name,))
+    return dtype
+
+
+def load_npy(data):
+    """One .npy array, its header checked first: a plain dtype, and exactly as many bytes as the shape needs."""
+    f = io.BytesIO(data)
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError("unsupported .npy version %r" % (version,))
+    dtype = wire_dtype(dtype)
+    count = 1
+    for n in shape:
+        count *= n
+    if count * dtype.itemsize != len(data) - f.tell():
+        raise ValueError("the array's data does not match its shape")
+    f.seek(0)
+    return np.load(f, allow_pickle=False)
+
+
+def unpack(body, max_json=None):
+    """Inverse of pack (without the frame length). `max_json` bounds the JSON part (the parent reading an
+    untrusted worker: arrays travel as .npy, so its JSON is small)."""
     (n,) = struct.unpack(">I", body[:4])
+    if max_json is not None and n > max_json:
+        raise ValueError("the JSON part of the answer is larger than %d bytes" % max_json)
     obj = json.loads(body[4:4 + n])
     arrays, pos = [], 4 + n
     while pos < len(body):
         (m,) = struct.unpack(">Q", body[pos:pos + 8])
-        arrays.append(np.load(io.BytesIO(body[pos + 8:pos + 8 + m]), allow_pickle=False))
+        arrays.append(load_npy(body[pos + 8:pos + 8 + m]))
         pos += 8 + m
     return obj, arrays
 
@@ -224,7 +258,7 @@ class Store(dict):
 # torch's own layers, loss and optimizer for a training loop run on the student's model, sympy symbols.
 # Plans are written by the trusted parent; the list keeps the reference side (run in the parent) to these.
 LIBRARY = frozenset({
-    "builtins.getattr", "builtins.list", "builtins.tuple",
+    "builtins.getattr", "builtins.list", "builtins.tuple", "builtins.slice",
     "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.Generator", "torch.normal", "torch.flatten",
     "torch.set_grad_enabled", "torch.cuda.is_available", "torch.set_default_device",
     "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
@@ -316,6 +350,97 @@ def describe_exception(exc, student_root=None):
     return {"type": type(exc).__name__, "message": message, "frames": lines[-6:]}
 
 
+# ---------------------------------------------------------------- what old CS231n code expects
+
+# The `future` package's names CS231n's starter code imports (2017+: `from past.builtins import xrange`,
+# `from builtins import range`), with their Python 2 meaning. A stand-in, found after the student's own
+# modules (a `past/` folder handed in wins): the real package is unmaintained, and would have to be installed
+# where every isolation layer mounts it.
+def _py2_list(f):
+    return lambda *args: list(f(*args))
+
+
+FUTURE = {
+    "past": {}, "future": {}, "past.builtins": {
+        "xrange": range, "range": _py2_list(range), "map": _py2_list(map), "filter": _py2_list(filter),
+        "zip": _py2_list(zip), "basestring": (str, bytes), "unicode": str, "long": int, "unichr": chr,
+        "raw_input": input, "intern": sys.intern, "cmp": lambda a, b: (a > b) - (a < b),
+        "reduce": lambda *args: __import__("functools").reduce(*args),
+        "reload": lambda m: __import__("importlib").reload(m), "dict": dict},
+    "future.builtins": {}, "future.standard_library": {"install_aliases": lambda: None},
+    "future.utils": {"PY2": False, "PY3": True, "string_types": (str,), "integer_types": (int,),
+                     "iteritems": lambda d, **kw: iter(d.items(**kw)), "itervalues": lambda d, **kw: iter(d.values(**kw)),
+                     "iterkeys": lambda d, **kw: iter(d.keys(**kw)), "native_str": str}}
+FUTURE_NAMES = ", ".join(sorted(FUTURE["past.builtins"]))
+
+
+class _FutureShim:
+    """Finds FUTURE's modules when nothing else does (it sits last on sys.meta_path)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in FUTURE:
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(name, self, is_package=name in ("past", "future"))
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        import builtins
+        if module.__name__ == "future.builtins":
+            module.__dict__.update({k: v for k, v in vars(builtins).items() if not k.startswith("_")})
+        module.__dict__.update(FUTURE[module.__name__])
+
+
+# NumPy 1 names removed in NumPy 2 (or earlier), restored where the course profile asks for it (numpy_compat):
+# name -> its NumPy 1 meaning. "reshape(newshape=)" is np.reshape's removed keyword. The parent reads the
+# student's source to know which are used (only those are restored) and reports them.
+NUMPY_1 = {   # (np.bool, np.object, np.str and np.long exist in NumPy 2 again: left alone)
+    "int": lambda np: int, "float": lambda np: float, "complex": lambda np: complex, "unicode": lambda np: str,
+    "asscalar": lambda np: (lambda a: a.item()), "NaN": lambda np: np.nan, "NAN": lambda np: np.nan,
+    "Inf": lambda np: np.inf, "Infinity": lambda np: np.inf, "infty": lambda np: np.inf, "PINF": lambda np: np.inf,
+    "NINF": lambda np: -np.inf, "float_": lambda np: np.float64, "complex_": lambda np: np.complex128,
+    "unicode_": lambda np: np.str_, "string_": lambda np: np.bytes_, "round_": lambda np: np.round,
+    "product": lambda np: np.prod, "cumproduct": lambda np: np.cumprod, "sometrue": lambda np: np.any,
+    "alltrue": lambda np: np.all, "in1d": lambda np: (lambda a, b, **kw: np.isin(a, b, **kw).ravel()),
+    "trapz": lambda np: np.trapezoid, "msort": lambda np: (lambda a: np.sort(a, axis=0)),
+    "asfarray": lambda np: (lambda a, dtype=np.float64: np.asarray(a, dtype=dtype)),
+    "mat": lambda np: np.asmatrix, "rank": lambda np: np.ndim, "alen": lambda np: len,
+    "lib.pad": lambda np: np.pad,
+    "reshape(newshape=)": lambda np: _reshape_newshape(np.reshape),
+}
+
+
+def _reshape_newshape(reshape):
+    def wrapped(a, *args, newshape=None, **kwargs):
+        return reshape(a, *args, **kwargs) if newshape is None else reshape(a, newshape, *args, **kwargs)
+    return wrapped
+
+
+def py2_div(a, b):
+    """Python 2's `/` (grader/legacy.py writes `a / b` of a converted Python 2 file as __py2_div__(a, b)):
+    integer division when both are integers (ints, NumPy integers, integer arrays), true division otherwise."""
+    def integral(v):
+        return isinstance(v, (int, np.integer)) or (type(v) is np.ndarray and v.dtype.kind in "iub")
+    return a // b if integral(a) and integral(b) else a / b
+
+
+def restore_numpy_1(names):
+    """Put back the NumPy 1 names of `names` (keys of NUMPY_1) in this process's numpy."""
+    import warnings
+    for name in names:
+        if name not in NUMPY_1:
+            continue
+        target, attr = np, name.split("(")[0]
+        if "." in attr:
+            head, attr = attr.split(".")
+            target = getattr(np, head)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            setattr(target, attr, NUMPY_1[name](np))
+
+
 # ---------------------------------------------------------------- the worker process
 
 BLOCKED = ("grader", "reference")
@@ -350,6 +475,7 @@ class _Worker:
         if op == "load":
             self.root = msg["root"]
             sys.path[:0] = msg["paths"]
+            restore_numpy_1(msg.get("numpy_1", []))
             for name in msg.get("preload", []):   # before any student code: what the student imports anyway
                 import importlib
                 try:
@@ -412,6 +538,10 @@ class _Worker:
 def main():
     req, resp = int(sys.argv[1]), int(sys.argv[2])
     sys.meta_path.insert(0, _Blocker())
+    sys.meta_path.append(_FutureShim())
+    import builtins
+    import functools
+    builtins.__py2_div__, builtins.__py2_reduce__ = py2_div, functools.reduce   # converted Python 2 files
     for name in list(sys.modules):
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]

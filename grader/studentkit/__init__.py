@@ -4,7 +4,7 @@ did release record?
 `dlgrader release` writes `grader/studentkit/_data/manifest.json` (the course's public settings, the pinned versions,
 the assignments and how many hidden checks each has) and `_data/recorded/<assignment>.npz` (the
 reference's replies to the public checks), and for written answers the questions (no answers) and the answers'
-parser (`_data/answer_parse.py`). A grader with that folder is in bundle mode: it grades public
+parsers (the package `_data/answer_parse`). A grader with that folder is in bundle mode: it grades public
 checks only, against the recording, with the bundle's public course (never the course secret).
 """
 import json
@@ -46,16 +46,23 @@ def course():
 
 
 def answer_parser():
-    """The written answers' parser (reference/analytic/parse.py, shipped by release as `_data/answer_parse.py`:
-    it says what an answer may be, nothing about what it should be)."""
+    """The written answers' parsers (reference/analytic/parse.py and forms.py, shipped by release as the package
+    `_data/answer_parse`: they say what an answer may be, nothing about what it should be)."""
     import importlib.util
     import sys
-    if "dlgrader_answer_parse" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("dlgrader_answer_parse", os.path.join(HERE, "answer_parse.py"))
+    name = "dlgrader_answer_parse"
+    if name not in sys.modules:
+        folder = os.path.join(HERE, "answer_parse")
+        spec = importlib.util.spec_from_file_location(name, os.path.join(folder, "__init__.py"),
+                                                      submodule_search_locations=[folder])
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules["dlgrader_answer_parse"] = module
-    return sys.modules["dlgrader_answer_parse"]
+        sys.modules[name] = module          # before running it: its relative imports look it up
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    return sys.modules[name]
 
 
 def questions():

@@ -22,19 +22,21 @@ def console(file=None):
     return Console(file=out, width=None if tty else 110, highlight=False, soft_wrap=False)
 
 
-def grade_public(names, path, course, isolation, student_id=None):
-    """One Report over the named assignments (all of the kit's, or all, when none is named)."""
+def grade_public(names, path, course, isolation, student_id=None, strict=False):
+    """One Report over the named assignments (all of the kit's, or all, when none is named). `strict`: raise
+    run.NothingToGrade where the work holds nothing gradable."""
+    from functools import partial
     from ..run import grade
+    grade = partial(grade, visible_only=True, isolation=isolation, student_id=student_id, strict=strict)
     if not active():
-        return grade(path or ".", names, course, visible_only=True, isolation=isolation, student_id=student_id)
+        return grade(path or ".", names, course)
     if path and not names:     # the assignments this work defines (run.select)
-        return grade(path, (), course, visible_only=True, isolation=isolation, student_id=student_id)
+        return grade(path, (), course)
     chosen = list(names) or manifest()["assignments"]
     unknown = set(chosen) - set(manifest()["assignments"])
     if unknown:
         raise KeyError("not in this kit: %s" % ", ".join(sorted(unknown)))
-    reports = [grade(path or os.path.join(root(), "assignments", n), [n], course, visible_only=True,
-                     isolation=isolation, student_id=student_id) for n in chosen]
+    reports = [grade(path or os.path.join(root(), "assignments", n), [n], course) for n in chosen]
     first = reports[0]
     return Report(path=path or os.path.join(root(), "assignments"), outcomes=[o for r in reports for o in r.outcomes],
                   notes=[n for r in reports for n in r.notes], environment=first.environment,
@@ -99,29 +101,38 @@ def show(report, catalog, out=None, names=()):
 
 
 def command(args, isolation, course):
-    """The CLI's `check`: grade the public checks, print the table, read the written answers without the key;
-    0 when it ran and the answers (if checked) have no problem, 1 when they have one, 2 on bad arguments."""
+    """The CLI's `check`: grade the public checks, print the table, read the written answers without the key.
+    Exit status (as pytest's): 0 when every public check that ran passed and the answers sheet (if read) has no
+    problem; 1 when a check failed or the sheet has a problem; 2 on bad arguments or when there is nothing to
+    check."""
+    from ..run import NothingToGrade
     catalog = Catalog(args.lang)
     names = [args.assignment] if args.assignment else []
     student_id = getattr(args, "student_id", None)
+    if args.path and not os.path.exists(args.path):
+        print("dlgrader: no such file or folder: %s" % args.path, file=sys.stderr)
+        return 2
     try:
-        report = grade_public(names, args.path, course, isolation, student_id)
+        report = grade_public(names, args.path, course, isolation, student_id, strict=True)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
+    except NothingToGrade as exc:
+        print("dlgrader: nothing to check in %s: %s" % (exc.report.path, exc), file=sys.stderr)
+        return 2
     asked = names or (manifest()["assignments"] if active() else ())
     show(report, catalog, names=asked)
-    status = 0
+    failed = any(o.status in ("failed", "error") for o in report.outcomes)
     if "analytic" in asked or any(o.assignment == "analytic" for o in report.outcomes):
         path = args.path or (os.path.join(root(), "assignments", "analytic") if active() else ".")
         result = read_sheet(path, course, student_id)
         if result is not None:
             show_sheet(result, catalog)
-            status = 0 if result.ok else 1
+            failed = failed or not result.ok
     if args.html:
         from ..cli import atomic_write
         atomic_write(args.html, report.to_html(args.lang))
-    return status
+    return 1 if failed else 0
 
 
 def read_sheet(path, course, student_id=None):

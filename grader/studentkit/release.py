@@ -8,8 +8,8 @@
     OUT/grader/                      the harness (no reference code, no hidden values)
     OUT/grader/studentkit/_data/     manifest.json (public course settings, pinned versions, hidden-check
                                      counts, the written-answer questions without answers), recorded/<name>.npz
-                                     (the reference's replies to the public checks), answer_parse.py (the
-                                     written answers' parser, so the kit reads an answer as grading does)
+                                     (the reference's replies to the public checks), answer_parse/ (the
+                                     written answers' parsers, so the kit reads an answer as grading does)
 
 The reference is not shipped: at release time every visible check runs with the reference as the student
 (in-process, no sandbox) and the reference's replies are recorded (sandbox/recorded.py). The course secret is
@@ -39,7 +39,10 @@ GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(GRADER)
 SKIP = {"__pycache__", "_data", ".pytest_cache"}
 NOT_RECORDED_KINDS = ("static", "speed")       # they never ask the reference
-PUBLIC_PARSER = ("analytic", "parse.py")        # the written answers' parser: what an answer may look like, no key
+# the written answers' parsers (reference/analytic): what an answer may look like (an expression, a matrix, a
+# percentage), nothing about what it should be; shipped as the package _data/answer_parse
+PUBLIC_PARSERS = ("parse.py", "forms.py")
+PARSER_PACKAGE = "from .forms import fit_shape, parse_matrix, strip_marks\nfrom .parse import AnswerParseError, parse_answer\n"
 
 
 class ReleaseError(Exception):
@@ -66,7 +69,7 @@ def release(out, names=(), course=None, root=ROOT):
     unknown = set(names) - {a.name for a in every}
     if unknown:
         raise KeyError("unknown assignment(s): %s" % ", ".join(sorted(unknown)))
-    chosen = [a for a in every if not names or a.name in names]
+    chosen = [a.graded(course) for a in every if not names or a.name in names]   # what the profile grades
     if os.path.exists(out) and os.listdir(out):
         raise ReleaseError("%s exists and is not empty" % out)
     stubs, reference = os.path.join(root, "assignments"), os.path.join(root, "reference")
@@ -84,8 +87,13 @@ def release(out, names=(), course=None, root=ROOT):
     data = os.path.join(out, "grader", "studentkit", "_data")
     for a in chosen:
         _copy(os.path.join(stubs, a.name), os.path.join(out, "assignments", a.name))
+        for name, earlier in a.provided.items():     # a working solution of another assignment in this kit
+            also = [e for e in earlier if e in done.names]
+            if also:
+                path = os.path.join(out, "assignments", a.name, name)
+                _write(path, own_copy(path, also))
         if a.symbols:               # Python to write (written answers have their answers file instead)
-            notebook = make_notebook(a.name, os.path.join(stubs, a.name), a.title)
+            notebook = make_notebook(a.name, os.path.join(out, "assignments", a.name), a.title)
             _write_notebook(notebook, os.path.join(out, "notebooks", a.name + ".ipynb"))
         replies, problems = record(a, public, os.path.join(reference, a.name))
         for problem in problems:   # recorded all the same: the reference's side of the check is what is kept
@@ -97,7 +105,10 @@ def release(out, names=(), course=None, root=ROOT):
     if any(a.answers for a in chosen):    # written answers: the questions (no answers) and the parser
         from ..suites.analytic import question_info
         facts["questions"] = question_info()
-        shutil.copyfile(os.path.join(reference, *PUBLIC_PARSER), os.path.join(data, "answer_parse.py"))
+        os.makedirs(os.path.join(data, "answer_parse"), exist_ok=True)
+        for name in PUBLIC_PARSERS:
+            shutil.copyfile(os.path.join(reference, "analytic", name), os.path.join(data, "answer_parse", name))
+        _write(os.path.join(data, "answer_parse", "__init__.py"), PARSER_PACKAGE)
     _write(os.path.join(data, "manifest.json"), json.dumps(facts, indent=2) + "\n")
     _write(os.path.join(out, "README.md"), readme(chosen))
     _write(os.path.join(out, "pyproject.toml"), PYPROJECT % {
@@ -109,7 +120,7 @@ def release(out, names=(), course=None, root=ROOT):
         _write(os.path.join(out, "constraints.txt"), "# the course pins no versions\n")
     _write(os.path.join(out, "conftest.py"), CONFTEST)
     _write(os.path.join(out, "test_public_checks.py"), TEST_FILE)
-    problems = scan(out, Fingerprints(reference, stubs, public=[os.path.join(*PUBLIC_PARSER)]),
+    problems = scan(out, Fingerprints(reference, stubs, public=[os.path.join("analytic", n) for n in PUBLIC_PARSERS]),
                     secrets=[course.secret] if course.secret != DEFAULT_SECRET else [])
     if problems:
         raise ReleaseError("the bundle would leak: " + "; ".join("%s %s" % p for p in problems[:10]))
@@ -182,6 +193,30 @@ def manifest(chosen, public):
             "public": {a.name: count(a, spec.VISIBLE) for a in chosen}}
 
 
+def own_copy(path, earlier):
+    """A PROVIDED helper module that implements graded functions of the `earlier` assignments, for a kit that
+    also holds them: its public functions (signatures and docstrings), each to be filled with the student's own
+    code, since the module itself would hand out those assignments' answers."""
+    import ast
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    lines = source.splitlines()
+    import textwrap
+    where = " and ".join(earlier)
+    parts = ['"""Fill these functions with your own solution from %s.\n\n%s\n"""' % (where, textwrap.fill(
+        "This kit also grades %s, whose graded functions this module would implement, so the working copy that "
+        "other kits provide here is not included. Each function's API is below." % where, 100))]
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            first = node.body[0]
+            documented = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+                and isinstance(first.value.value, str)
+            header = lines[node.lineno - 1:first.end_lineno if documented else first.lineno - 1]
+            parts.append("\n".join(header + ['    raise NotImplementedError("%s: use your own from %s")'
+                                              % (node.name, where)]))
+    return "\n\n\n".join(parts) + "\n"
+
+
 def _copy(src, dst):
     shutil.copytree(src, dst, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".pyc")])
 
@@ -251,10 +286,10 @@ pytest --work notebooks/{first}.ipynb -k {first}
 `dlgrader check` prints one row per public check, warns when your Python, NumPy or torch versions differ from
 the course's, and says how many hidden checks will also run at grading time. Written answers
 (`dlgrader check analytic --path answers.toml`) are read without the key: it says which answer is still `TODO`,
-which does not parse (`2F - 1`: write `2*F - 1`), which should be a whole number, a fraction or a plain number of
-bytes, and whether the sheet is yours; whether the answers are right is graded later. It exits with 1 while any
-answer has a problem. A failed public check shows the
-smallest input it found that fails, as code you can paste. Checks that need the course's own solution on new
+which does not parse (`2F - 1`: write `2*F - 1`), which should be a whole number, a plain number (a `%` only
+where the question is in percent) or a matrix of the stated shape (`[[1, 0], [0, 1]]`), and whether the sheet is
+yours; whether the answers are right is graded later. It exits with 1 while any answer has a problem. A failed
+public check shows the smallest input it found that fails, as code you can paste. Checks that need the course's own solution on new
 inputs are marked `SKIP`: they run when you are graded.
 
 ## What is graded
@@ -279,8 +314,9 @@ called. In a notebook, only the cells tagged `graded` count, and only their defi
 برگزینید.
 
 پاسخ‌های نوشتاری (`answers.toml`) را پیش از ارسال با `dlgrader check analytic --path answers.toml` بررسی کنید:
-این فرمان بدون کلید پاسخ می‌گوید کدام پاسخ هنوز `TODO` است، کدام خوانده نمی‌شود و کدام باید عدد صحیح باشد؛
-درستی پاسخ‌ها هنگام نمره‌دهی سنجیده می‌شود.
+این فرمان بدون کلید پاسخ می‌گوید کدام پاسخ هنوز `TODO` است، کدام خوانده نمی‌شود، کدام باید عدد صحیح باشد و
+کدام ماتریسی با ابعاد خواسته‌شده (مانند `[[1, 0], [0, 1]]`)؛ علامت `%` فقط جایی درست است که پرسش پاسخ را به درصد
+خواسته باشد. درستی پاسخ‌ها هنگام نمره‌دهی سنجیده می‌شود.
 
 </div>
 """
@@ -293,7 +329,7 @@ build-backend = "setuptools.build_meta"
 name = "dlgrader-student-kit"
 version = "%(version)s"
 description = "Public checks of the course's exercises"
-requires-python = ">=3.10"
+requires-python = ">=3.11"
 dependencies = [%(torch)s%(sympy)s"numpy>=1.24", "hypothesis>=6.80", "nbformat>=5.7", "rich>=13", "pytest>=7.4"]
 
 [project.scripts]
@@ -303,7 +339,7 @@ dlgrader = "grader.cli:main"
 include = ["grader*"]
 
 [tool.setuptools.package-data]
-"*" = ["*.json", "*.npz", "*.md", "_data/*.py"]
+"*" = ["*.json", "*.npz", "*.md", "_data/answer_parse/*.py"]
 
 [tool.pytest.ini_options]
 testpaths = ["test_public_checks.py"]
