@@ -57,9 +57,27 @@ class Context:
 
     def require(self, symbols):
         for s in symbols:
-            if s.split(".")[0] in self.missing:
-                raise Fail("`%s` is missing: %s" % (s, self.missing[s.split(".")[0]]), "missing function",
-                           hint="define `%s` with the name and signature of the stub" % s, abort=True)
+            head = s.split(".")[0]
+            if head not in self.missing:
+                continue
+            broken = self.unreadable(head)
+            if broken is not None:     # the real cause: a file that does not parse hides everything in it
+                python2 = broken.problem.startswith("this is Python 2")
+                raise Fail("`%s` was not found because %s could not be read: %s" % (s, broken.shown, broken.problem),
+                           "Python 2 code" if python2 else "syntax error", abort=True,
+                           hint="the grader runs Python 3: print(...), range instead of xrange, `except X as e`"
+                           if python2 else "fix the syntax error on line %s of %s: nothing in that file can be "
+                                           "graded until it parses" % (broken.error_line, broken.shown))
+            raise Fail("`%s` is missing: %s" % (s, self.missing[head]), "missing function",
+                       hint="define `%s` with the name and signature of the stub" % s, abort=True)
+
+    def unreadable(self, symbol):
+        """The file that could not be parsed and holds `symbol` (a `def`/`class` line of it, or the module the
+        assignment names), or None."""
+        broken = self.submission.broken()
+        hints = self.assignment.symbols.get(symbol, ())
+        named = [f for f in broken if symbol in f.seen] or [f for f in broken if f.module.rsplit(".", 1)[-1] in hints]
+        return named[0] if named else None
 
     def rng(self, *names):
         return np.random.default_rng(self.course.seed(self.assignment.name, *names))
@@ -104,18 +122,16 @@ def assignment_profile(course):
     return course_profile(course)
 
 
-HINTS = {
-    "NotImplementedError": ("not implemented yet", "replace the `raise NotImplementedError` with your code"),
-    "NameError": ("raised NameError", None),
-    "IndexError": ("raised IndexError", "check the shapes and the index ranges"),
-    "ValueError": ("raised ValueError", "check the shapes of the arrays you combine"),
-    "TypeError": ("raised TypeError", "check the arguments and the return value"),
-    "ZeroDivisionError": ("raised ZeroDivisionError", None),
-    "RecursionError": ("raised RecursionError", "infinite recursion?"),
-    "MemoryError": ("ran out of memory", "an intermediate array far too large?"),
-    "ImportError": ("an import failed", None),
-    "ModuleNotFoundError": ("an import failed", None),
-    "SystemExit": ("called sys.exit()", "do not exit from graded code"),
+HINTS = {   # exception type -> (what happened, for `where`, the error message; a hint)
+    "NotImplementedError": (None, "replace the `raise NotImplementedError` with your code"),
+    "IndexError": (None, "check the shapes and the index ranges"),
+    "ValueError": (None, "check the shapes of the arrays you combine"),
+    "TypeError": (None, "check the arguments and the return value"),
+    "RecursionError": (None, "infinite recursion?"),
+    "MemoryError": ("`%s` ran out of memory: %s", "an intermediate array far too large?"),
+    "ImportError": ("an import in `%s` failed: %s", None),
+    "ModuleNotFoundError": ("an import in `%s` failed: %s", None),
+    "SystemExit": ("`%s` called sys.exit(): %s", "do not exit from graded code"),
 }
 
 
@@ -142,7 +158,7 @@ def student_error(error, plan):
     steps = getattr(plan, "sent", plan.steps)   # as sent: course-setting steps first
     where = steps[step].get("label", steps[step]["call"]) \
         if 0 <= step < len(steps) and "call" in steps[step] else "your code"
-    what, hint = HINTS.get(kind, ("raised %s" % kind, None))
+    what, hint = HINTS.get(kind, (None, None))
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:
         hint = "xrange is Python 2: use range"
@@ -155,7 +171,9 @@ def student_error(error, plan):
     if kind == "NotImplementedError":
         return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
                     hint=hint, abort=True)
-    lines = ["`%s` %s: %s" % (where, what, message)] + error.get("frames", [])
+    shown = message[len(kind) + 2:] if message.startswith(kind + ": ") else message
+    first = what % (where, shown) if what else "`%s` raised %s: %s" % (where, kind, shown)
+    lines = [first] + error.get("frames", [])
     if hint:
         lines.append("hint: " + hint)
     return Fail("\n".join(lines), "not implemented" if kind == "NotImplementedError" else "raised an exception",
