@@ -130,8 +130,8 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "backprop", "conv_pool", "dilation", "dropout", "optimizers",
-             "inception", "densenet", "resnet", "analytic"]
+    order = ["knn", "linear_classifiers", "neural_net", "backprop", "conv_pool", "dilation", "dropout",
+             "optimizers", "models", "inception", "densenet", "resnet", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]
