@@ -131,7 +131,7 @@ def assignments(names=None):
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "neural_net", "backprop", "conv_pool", "dilation", "dropout",
-             "optimizers", "models", "inception", "densenet", "resnet", "analytic"]
+             "normalization", "optimizers", "models", "inception", "densenet", "resnet", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]

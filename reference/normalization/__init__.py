@@ -1,0 +1,1 @@
+"""Reference solution of the normalization assignment (CS231n batch, layer, spatial batch and group norm)."""
