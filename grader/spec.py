@@ -42,6 +42,23 @@ class Setting:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """The student's own code standing in for provided code that cannot run in the worker.
+
+    CS231n's provided fast_layers.py needs a compiled Cython extension (im2col_cython) that no hand-in contains
+    (only .py files are read), so its conv_backward_fast fails with a NameError. Where a submission's module
+    named `provider` uses one of `needs` and no module of that name is in the submission, every module that
+    imports from `provider` (and `provider` itself) gets each name of `names` rebound, in the worker only,
+    to the student's symbol it maps to (found like any symbol, preferring `hints`): the student's own naive
+    layers, which compute the same values. The report's notes say so.
+    """
+    provider: str                  # module name, e.g. "fast_layers"
+    names: dict                    # name in the provider -> the student's symbol standing in for it
+    needs: tuple                   # names the provider needs and the submission cannot have (Cython functions)
+    hints: tuple = ()              # modules the stand-in symbols are expected in
+
+
 @dataclass
 class Assignment:
     name: str
@@ -59,6 +76,7 @@ class Assignment:
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
     preload: tuple = ()            # libraries both sides need (torch): the worker imports them as it starts,
                                    # the parent meanwhile, so the two imports overlap instead of adding up
+    stand_ins: tuple = ()          # StandIn(...)s: provided code the student's own replaces in the worker
 
     def setting_values(self, course, **overrides):
         """{setting name: value}: the defaults, then the course file's [settings.<name>], then `overrides`."""

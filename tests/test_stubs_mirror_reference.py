@@ -16,14 +16,20 @@ PAIRS = sorted(
     for module in os.listdir(os.path.join(STUBS, name)) if module.endswith(".py") and module != "__init__.py")
 
 
+def ours(obj, module):
+    """Defined in this tree (reference/ or assignments/): in the module itself, or imported from a sibling — the
+    models reference re-uses the conv_pool, dropout and normalization layers where its stub has them pasted."""
+    return obj.__module__.split(".")[0] == module.__name__.split(".")[0]
+
+
 def api(module):
     out = {}
     for name, obj in vars(module).items():
         if name.startswith("_"):
             continue
-        if inspect.isfunction(obj) and obj.__module__ == module.__name__:
+        if inspect.isfunction(obj) and ours(obj, module):
             out[name] = str(inspect.signature(obj))
-        elif inspect.isclass(obj) and obj.__module__ == module.__name__:
+        elif inspect.isclass(obj) and ours(obj, module):
             out[name] = {m: str(inspect.signature(f)) for m, f in vars(obj).items()
                          if inspect.isfunction(f) and (not m.startswith("_") or m == "__init__")}
         elif name.isupper() and isinstance(obj, (bool, int, float, str)):

@@ -19,11 +19,20 @@ class Context:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
+        self.binds = []                  # spec.StandIn: the student's own code for provided code that cannot run
+        for stand_in in assignment.stand_ins:
+            binds, note = submission.stand_in(stand_in, assignment.name)
+            self.binds += binds
+            if note:
+                self.notes.append("%s: %s" % (assignment.name, note))
 
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
-        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules])
+        plan = Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules],
+                    binds=self.binds)
+        plan.settings = self.assignment.setting_values(self.course, **settings)
+        return plan
 
     def answers(self):
         """The submission's answers file, read once as untrusted text (grader/checks/answer.py)."""
@@ -120,8 +129,10 @@ def student_error(error, plan):
         hint = "xrange is Python 2: use range"
     if kind == "ModuleNotFoundError" and "past" in message:
         hint = "the `future` package is not installed: replace `xrange` by `range` and drop that import"
-    if kind == "NotImplementedError":
-        return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
+    if kind == "NotImplementedError":   # its message says which stub, when it was raised further in
+        detail = message.partition(": ")[2].strip()
+        return Fail("`%s` is not implemented yet (it raises NotImplementedError%s)"
+                    % (where, ": " + detail if detail and detail != where else ""), "not implemented",
                     hint=hint, abort=True)
     lines = ["`%s` %s: %s" % (where, what, message)] + error.get("frames", [])
     if hint:

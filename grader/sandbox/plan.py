@@ -30,16 +30,23 @@ class Ref:
     def __getitem__(self, i):
         return Ref(self.name, self.item + (i,))
 
+    def __iter__(self):   # without it, list(ref) would index it forever
+        raise TypeError("a Ref is not iterable: index it (ref[0]) for the items of a stored value")
+
     def wire(self):
         return {"__ref__": self.name, "item": list(self.item)}
 
 
 class Plan:
-    def __init__(self, symbols=None, constants=()):
+    def __init__(self, symbols=None, constants=(), binds=()):
         self.steps, self._returns, self._n = [], [], 0
         self.symbols = symbols or {}   # symbol -> module, filled in by the runner
         self._classes = {}             # name of an object made by new() -> its class, to label method calls
         self.constants = list(constants)   # (symbol, NAME, value): course settings, set before the steps
+        self.binds = list(binds)       # (module, NAME, symbol, symbol's module): the student's stand-ins for
+                                       # provided code (spec.StandIn); the student's side only
+        self.settings = {}             # the course settings in force (Context.plan): for builders whose calls
+                                       # depend on them (the keywords of a CS231n year's constructor)
 
     def _name(self):
         self._n += 1
@@ -120,7 +127,9 @@ class Plan:
         """The steps as sent (course settings first); `self.sent` keeps them, so that an error's step index
         names the right step."""
         out = []
-        self.sent = self.constant_steps() + self.steps
+        binds = [{"bind": name, "module": module, "symbol": symbol, "symbol_module": where}
+                 for module, name, symbol, where in self.binds]
+        self.sent = binds + self.constant_steps() + self.steps
         for step in self.sent:
             step = dict(step)
             step.pop("label", None)
@@ -166,7 +175,8 @@ class LocalRunner:
 
     def run(self, plan, timeout=None):
         arrays = []
-        steps = wire.decode_steps(plan.encode(arrays), [a.copy() for a in arrays])
+        steps = [s for s in plan.encode(arrays) if "bind" not in s]   # stand-ins concern the student's modules
+        steps = wire.decode_steps(steps, [a.copy() for a in arrays])
         t0 = time.perf_counter()
         undo = []
         try:

@@ -31,14 +31,6 @@ class Net:
     loss_args: object = lambda inputs: ()     # extra positional arguments of loss after (X, y): (reg,) for a1
 
 
-def constant(plan, name, default=None):
-    """The value of course setting constant `name` in this plan (the settings a suite reads to build calls)."""
-    for _, const, value in plan.constants:
-        if const == name:
-            return value
-    return default
-
-
 def build(plan, net, inputs, params=None):
     """A model made by the plan, with the parent's weights (inputs[name], or `params`) written into it. One
     model per plan and class: the gradient check makes many calls to the same model."""
