@@ -148,7 +148,7 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "neural_net", "backprop", "conv_pool", "dilation", "dropout",
+    order = ["knn", "linear_classifiers", "linear_training", "neural_net", "backprop", "conv_pool", "dilation", "dropout",
              "normalization", "optimizers", "models", "inception", "densenet", "resnet", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only

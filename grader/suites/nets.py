@@ -222,6 +222,50 @@ def loss_at_init(ctx, net, inputs, tol=0.05):
 
 # ---------------------------------------------------------------- training inside the worker
 
+def blobs(p):
+    """A separable problem: C clusters (std 0.5) around C points evenly spread on a circle of radius 4 in the
+    first two of D dimensions, N points; the first 10 are also the validation set."""
+    rng = np.random.default_rng(p["seed"])
+    C, D = p["C"], p["D"]
+    angles = 2 * np.pi * np.arange(C) / C + rng.uniform(0, 2 * np.pi)
+    centres = np.zeros((C, D))
+    centres[:, 0], centres[:, 1] = 4 * np.cos(angles), 4 * np.sin(angles)
+    y = rng.permutation(np.arange(p["N"]) % C)
+    X = centres[y] + rng.standard_normal((p["N"], D)) * 0.5
+    return {"X": X, "y": y, "X_val": X[:10], "y_val": y[:10], "C": C, "D": D, "seed": p["seed"]}
+
+
+def blob_params():
+    from hypothesis import strategies as st
+    return st.fixed_dictionaries({"C": st.integers(2, 5), "D": st.integers(2, 6), "N": st.integers(40, 80),
+                                  "seed": st.integers(0, 999)})
+
+
+def check_history(history, num_iters):
+    """A loss history: a list (or array) of num_iters numbers."""
+    if not isinstance(history, (list, tuple)) and type(history) is not np.ndarray:
+        raise Fail("the loss history should be a list, got %s" % describe(history), "wrong return value",
+                   hint="append the minibatch loss to a list every iteration and return it")
+    if len(history) != num_iters:
+        raise Fail("the loss history has %d entries after num_iters=%d: append the minibatch loss every iteration"
+                   % (len(history), num_iters), "wrong loss history")
+    return [as_scalar(v, "loss_history[%d]" % k) for k, v in enumerate(history)]
+
+
+def check_training(first, second, whole, what, below=0.5):
+    """Two loss histories of one training run repeated after the same np.random.seed, and the loss of the
+    starting weights on the whole training set: the runs agree (reproducible), the first minibatch loss is not
+    the whole set's (minibatches are sampled), and the loss falls below `below` of its start."""
+    if first != second:
+        raise Fail("train gave two different loss histories after the same np.random.seed", "not reproducible",
+                   hint="sample the minibatches with np.random (np.random.choice), not Python's random module")
+    if abs(first[0] - whole) < 1e-12:
+        raise Fail("the first loss of train equals the loss on the whole training set: train must sample a "
+                   "minibatch of batch_size examples each iteration", "not minibatch SGD",
+                   hint="X_batch = X[idx], y_batch = y[idx] with idx = np.random.choice(num_train, batch_size)")
+    judge_losses(first, below * first[0], what)
+
+
 def sgd(plan, model, names, X, y, learning_rate, steps, loss_args=()):
     """`steps` SGD steps on the student's model in the worker: loss, grads = model.loss(X, y); each
     params[name] -= learning_rate * grads[name] (NumPy calls, in place: the model reads self.params at call
