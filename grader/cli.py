@@ -22,14 +22,23 @@ def cmd_list(args):
     from . import spec
     from .i18n import Catalog
     catalog = Catalog(getattr(args, "lang", "en"))
+    try:
+        course = load_course(args)
+    except (OSError, ValueError) as exc:
+        print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
+        return 2
+    print("profile %s (grader/profiles.py): the checks and points it grades" % course.profile)
     for a in spec.assignments():
+        a = a.graded(course)
         print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
         for c in a.checks:
             shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))
+        values = a.setting_choices(course)
         for st in a.course_settings:
+            value = values[st.name] if len(values[st.name]) > 1 else values[st.name][0]
             print("  course setting [settings.%s] %s = %r (allowed: %s) %s" % (
-                a.name, st.name, st.default, ", ".join(map(repr, st.allowed)), st.description))
+                a.name, st.name, value, ", ".join(map(repr, st.allowed)), st.description))
     return 0
 
 
@@ -230,6 +239,7 @@ def parser():
     sub = p.add_subparsers(dest="command", required=True)
     ls = sub.add_parser("list", help="list assignments and their checks")
     ls.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the descriptions")
+    ls.add_argument("--course", help="course settings (TOML; default $DLGRADER_COURSE): its profile's checks")
     ls.set_defaults(func=cmd_list)
     g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)")
     g.add_argument("path")

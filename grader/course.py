@@ -3,8 +3,9 @@
 Read from a TOML file (`--course FILE` or $DLGRADER_COURSE); every key is optional:
 
     secret = "change-me"            # seeds hidden inputs; keep it out of the student bundle
-    reg_scale = 1.0                  # loss regularization: reg_scale * reg * ||W||^2 (0.5 = CS231n 2016)
-    dropout_p = "keep"               # "keep" (CS231n 2018+) or "drop" (2016-17)
+    profile = "cs231n-2017"          # the conventions of one CS231n year (grader/profiles.py); default "dlgrader"
+    reg_scale = 1.0                  # shorthand: both losses' reg_scale * reg * ||W||^2 (default: the profile's)
+    dropout_p = "keep"               # shorthand: [settings.dropout] DROPOUT_P, "keep" or "drop" (the profile's)
     variants = false                 # written answers: each student's own parameters (needs a student id)
     [settings.resnet]                # per-assignment module constants (`dlgrader list` shows each assignment's)
     BOTTLENECK_VERSION = "v1"        # e.g. the paper's stride placement instead of torchvision's
@@ -28,8 +29,9 @@ DEFAULT_SECRET = "dlgrader-default-secret"
 @dataclass
 class Course:
     secret: str = DEFAULT_SECRET
-    reg_scale: float = 1.0
-    dropout_p: str = "keep"
+    profile: str = "dlgrader"          # grader/profiles.py: "dlgrader" or "cs231n-<year>"
+    reg_scale: float | None = None     # shorthand for the reg_scale settings of linear_classifiers (None: profile's)
+    dropout_p: str | None = None       # shorthand for [settings.dropout] DROPOUT_P (None: the profile's)
     examples: int = 12                 # hypothesis examples per hidden property check
     variants: bool = False             # analytic answers graded against each student's variant
     limits: Limits = field(default_factory=Limits)
@@ -45,22 +47,31 @@ class Course:
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))
-        unknown = set(data) - {"secret", "reg_scale", "dropout_p", "examples", "variants", "settings"}
+        unknown = set(data) - {"secret", "profile", "reg_scale", "dropout_p", "examples", "variants", "settings"}
         if unknown:
             raise ValueError("unknown course settings: %s" % ", ".join(sorted(unknown)))
         course = cls(limits=limits, **data)
-        if course.reg_scale not in (1.0, 0.5):
-            raise ValueError("reg_scale must be 1.0 or 0.5")
-        if course.dropout_p not in ("keep", "drop"):
-            raise ValueError("dropout_p must be 'keep' or 'drop'")
         if not isinstance(course.variants, bool):
             raise ValueError("variants must be true or false")
         course.check_settings()
         return course
 
+    @property
+    def conventions(self):
+        """The course's Profile (grader/profiles.py)."""
+        from .profiles import get
+        return get(self.profile)
+
     def check_settings(self):
-        """Every [settings.<assignment>] key must be a declared Setting of that assignment, with an allowed value."""
+        """The profile must exist; every [settings.<assignment>] key must be a declared Setting of that
+        assignment, and every value (shorthands such as reg_scale included) an allowed one."""
         from . import spec
+        self.conventions   # raises ValueError for an unknown profile
+        for key in ("reg_scale", "dropout_p"):   # shorthands: checked by the settings that read them
+            if getattr(self, key) is not None:
+                for a in spec.assignments():
+                    if any(s.course_key == key for s in a.course_settings):
+                        a.setting_values(self)
         for name, values in self.settings.items():
             try:
                 assignment = spec.get(name)

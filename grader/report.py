@@ -18,7 +18,7 @@ def _version(name):
 def environment(course):
     return {"grader": __version__, "python": platform.python_version(), "numpy": _version("numpy"),
             "torch": _version("torch"), "hypothesis": _version("hypothesis"), "platform": sys.platform,
-            "course_config": course.config_hash()}
+            "course_config": course.config_hash(), "profile": getattr(course, "profile", "dlgrader")}
 
 
 @dataclass

@@ -40,8 +40,12 @@ def select(submission, names):
 def _defines(submission, assignment, every):
     """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
     the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
-    submission."""
+    submission. A name that several assignments grade (conv_forward: dilation and conv_variants) tells none of
+    them apart and is not looked at."""
+    shared = {s for other in every if other is not assignment for s in other.symbols}
     for symbol, hints in assignment.symbols.items():
+        if symbol in shared:
+            continue
         src, _ = submission.find(symbol, hints, assignment.name)
         if src is None:
             continue
@@ -68,12 +72,14 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     outcomes, notes = [], []
     try:
         try:
-            submission = prepare(path, os.path.join(top, "submission"))
+            submission = prepare(path, os.path.join(top, "submission"),
+                                 python2=spec.course_profile(course)["python"] == 2)
             notes += submission.notes
         except SubmissionError as exc:
             submission, notes = None, ["the submission could not be read: %s" % exc]
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
             for assignment in select(submission, names):
+                assignment = assignment.graded(course)     # what the course's profile grades
                 if checks is not None:
                     assignment = assignment.subset(checks)
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
@@ -112,6 +118,7 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
     os.makedirs(workdir)
     limits = assignment_limits(assignment, course.limits)
     sandbox = Sandbox(submission.root, workdir, limits, preload=assignment.preload,
+                      numpy_1=numpy_1(assignment, submission, course, notes),
                       **isolation.sandbox_args(submission.root, workdir, slot))
     try:
         sandbox.launch()          # the worker starts while the reference loads; the first check waits for it
@@ -141,6 +148,19 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
             else ""))
     return outcomes
+
+
+def numpy_1(assignment, submission, course, notes):
+    """The NumPy 1 names the worker restores: those the submission uses, where the profile asks for it
+    (numpy_compat: CS231n years, written for NumPy 1). Each is reported."""
+    from .legacy import numpy_1_uses
+    used = numpy_1_uses(submission.files)
+    if not used or not spec.course_profile(course)["numpy_compat"]:
+        return []
+    if not any(n.startswith("your code uses NumPy names") for n in notes):
+        notes.append("your code uses NumPy names that NumPy 2 removed (%s): graded with their NumPy 1 meaning, as "
+                     "in %s" % (", ".join("np.%s at %s" % kv for kv in sorted(used.items())), course.profile))
+    return sorted(used)
 
 
 def assignment_limits(assignment, limits):

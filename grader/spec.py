@@ -6,6 +6,9 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 
+from .profiles import applies, choices
+from .profiles import get as get_profile
+
 VISIBLE, HIDDEN = "visible", "hidden"
 
 
@@ -20,6 +23,8 @@ class Check:
     kind: str = "check"
     requires: tuple = ()           # names of checks that must pass first (static and speed checks of a stub
                                    # would otherwise pass on a function that does nothing)
+    when: str | None = None        # graded only where this profile convention is true (grader/profiles.py),
+                                   # e.g. "raises"; "not:name" for where it is false
 
     def run(self, ctx):
         raise NotImplementedError
@@ -29,17 +34,25 @@ class Check:
 class Setting:
     """A course setting of one assignment: a module constant that the course file may change.
 
-    The course file sets it in its `[settings.<assignment>]` table (`BOTTLENECK_VERSION = "v1"`); every call
-    plan then sets it, before its first step, on the student's copy (in the worker) and on the reference's
-    (restored after the plan). `targets` are (symbol, CONSTANT, mapping): the constant lives in the module that
-    defines `symbol`; `mapping` (course value -> constant value) or None for the value itself. A check may
-    override settings for one plan: `ctx.plan(FLOPS_PER_MAC=2)`.
+    Its value is, from weakest to strongest: `default`; the course profile's `convention` (grader/profiles.py);
+    the course file's top-level shorthand `course_key` (`reg_scale = 0.5`); its `[settings.<assignment>]` table
+    (`BOTTLENECK_VERSION = "v1"`). A list or tuple there (or in the profile) is a choice left to the student:
+    checks accept any of its values (Context.alternatives). Every call plan then sets it, before its first
+    step, on the student's copy (in the worker) and on the reference's (restored after the plan). `targets` are
+    (symbol, CONSTANT, mapping): the constant lives in the module that defines `symbol`; `mapping` (course
+    value -> constant value) or None for the value itself. A check may override settings for one plan:
+    `ctx.plan(FLOPS_PER_MAC=2)`.
     """
     name: str
     default: object
     allowed: tuple
     targets: tuple
     description: str = ""
+    convention: str | None = None  # the profile convention that gives its value (grader/profiles.py)
+    course_key: str | None = None  # a top-level course-file key that sets it (reg_scale, dropout_p)
+    always: bool = False           # set in every plan of the assignment, not only where a step calls into the
+                                   # target's module (its constant is read through imports: expectation.py
+                                   # calls dropout.py's keep_probability)
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,6 @@ class Assignment:
     symbols: dict                  # symbol -> module names it is expected in (hints), e.g. ("linear_svm",)
     checks: list
     reference_modules: tuple = ()  # modules of reference/<name>/ that hold the symbols
-    settings: object = None        # callable(course, reference namespace modules) applying course settings
     needs_torch: bool = False
     description: str = ""
     memory_mb: int | None = None   # RLIMIT_AS for this assignment's worker (torch needs more)
@@ -76,20 +88,40 @@ class Assignment:
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
     preload: tuple = ()            # libraries both sides need (torch): the worker imports them as it starts,
                                    # the parent meanwhile, so the two imports overlap instead of adding up
+    cs231n: dict | None = None     # symbol -> the CS231n years it exists in (an int: from that year on; (first,
+                                   # last)); symbols not listed are this course's own, graded only under the
+                                   # "dlgrader" profile. None: the assignment has no CS231n counterpart.
     stand_ins: tuple = ()          # StandIn(...)s: provided code the student's own replaces in the worker
 
-    def setting_values(self, course, **overrides):
-        """{setting name: value}: the defaults, then the course file's [settings.<name>], then `overrides`."""
+    def setting_choices(self, course, **overrides):
+        """{setting name: tuple of accepted values} (one value, or a choice left to the student): the default,
+        the profile's convention, the course file's shorthand key, its [settings.<name>], then `overrides`."""
         declared = {s.name: s for s in self.course_settings}
         chosen = dict(getattr(course, "settings", {}).get(self.name, {}), **overrides)
-        for key, value in chosen.items():
+        for key in chosen:
             if key not in declared:
                 raise ValueError("%s has no course setting %r (it has: %s)"
                                  % (self.name, key, ", ".join(sorted(declared)) or "none"))
-            if value not in declared[key].allowed or type(value) is not type(declared[key].default):
-                raise ValueError("%s.%s must be one of %s, not %r"
-                                 % (self.name, key, ", ".join(map(repr, declared[key].allowed)), value))
-        return {name: chosen.get(name, s.default) for name, s in declared.items()}
+        profile = course_profile(course)
+        out = {}
+        for name, s in declared.items():
+            value = s.default
+            if s.convention and s.convention in profile.conventions:
+                value = profile[s.convention]
+            if s.course_key and getattr(course, s.course_key, None) is not None:
+                value = getattr(course, s.course_key)
+            value = chosen.get(name, value)
+            values = tuple(float(v) if type(v) is int and type(s.default) is float else v for v in choices(value))
+            for v in values:
+                if v not in s.allowed or type(v) is not type(s.default):
+                    raise ValueError("%s.%s must be one of %s (or a list of them), not %r"
+                                     % (self.name, name, ", ".join(map(repr, s.allowed)), v))
+            out[name] = values
+        return out
+
+    def setting_values(self, course, **overrides):
+        """{setting name: value}: the first accepted value of each setting (see setting_choices)."""
+        return {k: v[0] for k, v in self.setting_choices(course, **overrides).items()}
 
     def constants(self, course, **overrides):
         """[(symbol, CONSTANT, value)] for call plans (see Setting)."""
@@ -100,6 +132,25 @@ class Assignment:
     @property
     def max_score(self):
         return sum(c.points for c in self.checks)
+
+    def graded(self, course):
+        """This assignment with only the checks the course's profile grades: a check is dropped when one of
+        its symbols is not in the profile's CS231n starter code (see `cs231n`) or its `when` convention is
+        false. Requirements on dropped checks are dropped too. The max score is then what is graded."""
+        import dataclasses
+        profile = course_profile(course)
+
+        def kept(check):
+            if not applies(profile, check.when):
+                return False
+            if self.cs231n is None:
+                return True
+            return all(profile.has(self.cs231n.get(s.split(".")[0])) for s in check.symbols)
+        checks = [c for c in self.checks if kept(c)]
+        names = {c.name for c in checks}
+        checks = [dataclasses.replace(c, requires=tuple(r for r in c.requires if r in names))
+                  if any(r not in names for r in c.requires) else c for c in checks]
+        return dataclasses.replace(self, checks=checks)
 
     def subset(self, names):
         """This assignment with only the named checks and, transitively, the checks they require (in order)."""
@@ -116,10 +167,8 @@ class Assignment:
         return next(c for c in self.checks if c.name == name)
 
     def reference(self, course):
-        """{symbol: reference object}, with the course's settings applied to the reference modules."""
+        """{symbol: reference object}. Course settings are module constants every plan sets (Setting)."""
         modules = [importlib.import_module("reference.%s.%s" % (self.name, m)) for m in self.reference_modules]
-        if self.settings:
-            self.settings(course, modules)
         table = {}
         for symbol in self.symbols:
             for mod in modules:
@@ -129,6 +178,11 @@ class Assignment:
             else:
                 raise LookupError("reference for %s.%s not found" % (self.name, symbol))
         return table
+
+
+def course_profile(course):
+    """The course's Profile (a course without one: the course's own conventions)."""
+    return get_profile(getattr(course, "profile", None) or "dlgrader")
 
 
 def assignments(names=None):
@@ -148,8 +202,9 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "linear_training", "neural_net", "backprop", "conv_pool", "dilation", "dropout",
-             "normalization", "optimizers", "models", "inception", "densenet", "resnet", "analytic"]
+    order = ["knn", "linear_classifiers", "linear_training", "neural_net", "norms", "backprop", "activations",
+             "image_kernels", "conv_pool", "dilation", "conv_variants", "dropout", "normalization", "optimizers",
+             "schedules", "models", "inception", "densenet", "resnet", "architectures", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]

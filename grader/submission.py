@@ -13,6 +13,8 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 
+from . import legacy
+
 MAX_FILE = 2 * 1024 * 1024          # bytes per source file
 MAX_TOTAL = 64 * 1024 * 1024        # bytes unpacked per submission
 MAX_FILES = 2000
@@ -41,6 +43,7 @@ class SourceFile:
     tree: ast.AST | None
     problem: str | None = None   # why it could not be parsed, written for the student
     defines: dict = field(default_factory=dict)   # top-level name -> ast node (def, class or assignment)
+    converted: list = field(default_factory=list)  # Python 2 -> 3 changes made to the prepared copy (legacy.py)
 
 
 @dataclass
@@ -110,8 +113,10 @@ class Submission:
         return src, node
 
 
-def prepare(path, dest):
-    """Copy or unpack the submission at `path` into the fresh directory `dest` and index it."""
+def prepare(path, dest, python2=False):
+    """Copy or unpack the submission at `path` into the fresh directory `dest` and index it. Python 2 files are
+    converted in the copy (grader/legacy.py): those found to be Python 2, or every file with `python2` (the
+    course profile's year is Python 2)."""
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
     notes, undefined = [], {}
@@ -143,10 +148,14 @@ def prepare(path, dest):
     root = _single_wrapper(dest)
     _importable_packages(root)
     root = _package_if_relative(root)
-    files = index(root)
+    files = index(root, python2)
     answers = answer_files(root)
     if not files and not answers:
         raise SubmissionError("the submission contains no Python files (and no answers.toml or answers.json)")
+    for f in files:
+        if f.converted:
+            notes.append("%s is Python 2 code: it was graded after an automatic conversion to Python 3 (line "
+                         "numbers unchanged): %s" % (f.path, "; ".join(f.converted)))
     return Submission(root=root, files=files, notes=notes, answers=answers, undefined=undefined)
 
 
@@ -307,7 +316,7 @@ def _imports_relatively(path):
     return any(isinstance(n, ast.ImportFrom) and n.level for n in ast.walk(tree))
 
 
-def index(root):
+def index(root, python2=False):
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -321,7 +330,7 @@ def index(root):
                 module = module[: -len(".__init__")]
             if not all(p.isidentifier() for p in module.split(".")):
                 continue
-            files.append(parse_source(full, rel, module))
+            files.append(parse_source(full, rel, module, python2))
     return files
 
 
@@ -333,19 +342,32 @@ PY2_HINTS = [
 ]
 
 
-def parse_source(full, rel, module):
+def parse_source(full, rel, module, python2=False):
     with open(full, "rb") as f:
         raw = f.read()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
+    converted = []
     try:
         tree = ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return SourceFile(rel, module, None, problem=_syntax_problem(exc, text))
+        try:
+            text, tree, converted = _as_python3(full, rel, text)
+        except (legacy.NotConvertible, SyntaxError) as why:
+            return SourceFile(rel, module, None, problem=_syntax_problem(exc, text, why))
     except (RecursionError, MemoryError, ValueError) as exc:
         return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
+    else:
+        names = legacy.python2_names(tree)
+        if python2 or names:
+            try:
+                text, tree, converted = _as_python3(full, rel, text)
+            except (legacy.NotConvertible, SyntaxError) as why:
+                if names:      # Python 3 syntax with Python 2 names: it would fail at run time
+                    return SourceFile(rel, module, None, problem="this is Python 2 code (it uses %s); the grader "
+                                      "runs Python 3 and could not convert it: %s" % (", ".join(names), why))
     defines = {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -354,15 +376,26 @@ def parse_source(full, rel, module):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     defines[target.id] = node
-    return SourceFile(rel, module, tree, defines=defines)
+    return SourceFile(rel, module, tree, defines=defines, converted=converted)
 
 
-def _syntax_problem(exc, text):
+def _as_python3(full, rel, text):
+    """(text, tree, changes) of the file converted from Python 2, written over the prepared copy; raises
+    legacy.NotConvertible (or SyntaxError) when it cannot be."""
+    text, changes = legacy.convert(text)
+    tree = ast.parse(text, filename=rel)
+    with open(full, "w", encoding="utf-8") as f:
+        f.write(text)
+    return text, tree, changes
+
+
+def _syntax_problem(exc, text, why=None):
     where = "line %s" % exc.lineno
     for pattern, what in PY2_HINTS:
         m = pattern.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
-            return ("this looks like Python 2 code (%s on line %d); the grader runs Python 3: use print(...), "
-                    "range instead of xrange, `except X as e`" % (what, line))
+            return ("this is Python 2 code (%s on line %d) and the automatic conversion to Python 3 failed%s: "
+                    "the grader runs Python 3. Use print(...), range instead of xrange, `except X as e`, and hand "
+                    "it in again" % (what, line, ": %s" % why if why else ""))
     return "syntax error on %s: %s" % (where, exc.msg)

@@ -82,13 +82,16 @@ def test_another_rng_order_keeps_full_marks(tmp_path):
 
 
 def test_drop_course_flips_which_convention_passes(tmp_path):
+    """The course setting sets DROPOUT_P_IS_KEEP in the student's dropout.py and the reference's alike: the
+    reference gets full marks in a drop-convention course; a file that reads p as the keep probability whatever
+    the constant says (as a CS231n 2018+ file does) fails there."""
     drop = Course(dropout_p="drop")
-    result, report = graded(REFERENCE, drop)     # a keep-convention file in a drop-convention course
+    result, report = graded(REFERENCE, drop)
+    assert report.score == report.max_score, {n: o.output for n, o in result.items() if o.status != "passed"}
+    path = edited(tmp_path, LAYER, [("keep = p if DROPOUT_P_IS_KEEP else 1.0 - p", "keep = p")])
+    result, report = graded(path, drop)
     assert result["dropout_forward.train"].status == "failed"
     assert "DROPPING" in result["dropout_forward.train"].output
-    path = edited(tmp_path, LAYER, [("DROPOUT_P_IS_KEEP = True", "DROPOUT_P_IS_KEEP = False")])
-    result, report = graded(path, drop)
-    assert report.score == report.max_score, {n: o.output for n, o in result.items() if o.status != "passed"}
 
 
 def test_false_alarm_rate_of_a_grading_is_below_one_in_a_million(monkeypatch):

@@ -199,16 +199,17 @@ def test_a_global_from_an_untagged_plain_cell_is_included(tmp_path):
 
 
 def test_a_global_computed_in_an_untagged_cell_fails_with_which_global_and_which_cell(tmp_path):
-    body = SVM.replace("REG_SCALE = 1.0\n", "")
-    cells = [code("import numpy as np"), code("import json\nREG_SCALE = json.load(open('settings.json'))['reg']"),
+    # (not REG_SCALE: a course setting, which the grader sets in the student's module itself)
+    body = SVM.replace("REG_SCALE = 1.0\n", "").replace("REG_SCALE", "MY_SCALE")
+    cells = [code("import numpy as np"), code("import json\nMY_SCALE = json.load(open('settings.json'))['reg']"),
              code(body, tags=["graded"])]
     path = write(tmp_path / "nb.ipynb", cells)
     result, report = outcomes_of(path)
     out = result["svm_loss_naive.values"].output
     assert result["svm_loss_naive.values"].status == "failed"
-    assert "REG_SCALE" in out and "cell 2" in out and "not a definition" in out, out
+    assert "MY_SCALE" in out and "cell 2" in out and "not a definition" in out, out
     assert result["svm_loss_naive.values"].category == "undefined notebook global"
-    assert any("REG_SCALE" in n and "cell 2" in n for n in report.notes)
+    assert any("MY_SCALE" in n and "cell 2" in n for n in report.notes)
 
 
 def test_duplicate_definitions_the_last_one_wins_with_a_note(tmp_path):

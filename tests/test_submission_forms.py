@@ -73,13 +73,14 @@ def test_notebook_with_magics_and_experiments(tmp_path):
     full_marks(path)
 
 
-def test_python2_file_gets_a_clear_message(tmp_path):
+def test_python2_file_is_graded_after_a_reported_conversion(tmp_path):
     (tmp_path / "linear_svm.py").write_text("import numpy as np\n\ndef svm_loss_naive(W, X, y, reg):\n"
                                             "    print 'hello'\n    for i in xrange(3):\n        pass\n")
     result, report = outcomes(str(tmp_path), "linear_classifiers")
     assert report.score == 0
-    out = result["svm_loss_naive.values"].output
-    assert "Python 2" in out and "line 4" in out and "Traceback" not in out
+    assert any("linear_svm.py is Python 2 code" in n and "print statements" in n for n in report.notes), report.notes
+    out = result["svm_loss_naive.values"].output   # graded: it returns None, which is its own bug
+    assert "should return 2 values" in out and "Python 2" not in out and "Traceback" not in out
 
 
 def test_missing_function_names_the_files_looked_at(tmp_path):

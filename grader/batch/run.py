@@ -86,8 +86,9 @@ def detect_assignments(entries, work):
     return [a.name for a in every if a.name in found] or [a.name for a in every]
 
 
-def max_scores(names):
-    return {n: float(spec.get(n).max_score) for n in names}
+def max_scores(names, course=None):
+    """{assignment: its max score under the course's profile (what the profile grades)}."""
+    return {n: float(spec.get(n).graded(course or Course()).max_score) for n in names}
 
 
 def default_timeout(course, names):
@@ -141,7 +142,7 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     entries = [e for e in found.entries if not shard or shard_of(e.student, shard[1]) == shard[0]]
     manifest = dict(ident, **settings, schema=1, input=os.path.basename(os.path.abspath(input_path)),
                     layout=found.layout, environment=environment(course), isolation=iso.describe(),
-                    max_scores=max_scores(names), skipped=found.skipped,
+                    max_scores=max_scores(names, course), skipped=found.skipped,
                     students=[{"student": e.student, "slug": e.slug} for e in entries],
                     forced=bool(force and resume and previous), resumed=bool(resume and on_disk))
     store.write_manifest(manifest)
@@ -149,13 +150,13 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     redo = {"error", "timeout"} if retry_errors else set()
     todo = [e for e in entries if e.slug not in on_disk or on_disk[e.slug] in redo]
     outcome = Outcome(students=len(entries), already=len(entries) - len(todo))
-    setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names),
+    setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names, course),
              "isolation": isolation, "lang": lang}
     limit = timeout or default_timeout(course, names)
 
     def done(job, message, why, status):
         if why is not None:
-            record = error_record(job, why, status, max_scores(names))
+            record = error_record(job, why, status, max_scores(names, course))
             store.write_result(record, lang=lang)
             message = {"slug": job["slug"], "status": status, "score": 0.0, "max_score": record["max_score"]}
             outcome.problems.append((job["student"], status, why))

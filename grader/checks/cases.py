@@ -18,6 +18,13 @@ class Cases:
     strategy: object = None      # a hypothesis strategy of parameter dicts (hidden, or public properties)
 
 
+def away_from_zero(rng, shape, top, zeros=False):
+    """Values in ±[0.05, top]: no kink (of |x|, a ReLU, an ELU) within a centred difference of one. With `zeros`,
+    rounded instead, about 30% of them exactly 0: where a convention at 0 (a subgradient) is graded."""
+    x = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.05, top, size=shape)
+    return np.where(rng.random(shape) < 0.3, 0.0, np.round(x)) if zeros else x
+
+
 def run_fixed(params_list, body):
     """Run body(params) on each case; the first Fail is re-raised with the case attached."""
     for params in params_list:

@@ -12,6 +12,7 @@ class Context:
         self.student_id = student_id     # given by the grader (`--student-id`); picks written-answer variants
         self.notes = notes if notes is not None else []   # the report's notes: things the student should know
         self._answers = None
+        self.profile = assignment_profile(course)   # the course profile's conventions (grader/profiles.py)
         self.modules, self.missing = {}, {}
         for symbol, hints in assignment.symbols.items():
             src, why = submission.find(symbol, hints, assignment.name)
@@ -29,10 +30,32 @@ class Context:
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
-        plan = Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules],
+        always = [symbol for s in self.assignment.course_settings if s.always for symbol, _, _ in s.targets]
+        plan = Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always,
                     binds=self.binds)
         plan.settings = self.assignment.setting_values(self.course, **settings)
         return plan
+
+    def setting(self, name, **overrides):
+        """The value in force of course setting `name` (the first, when the course leaves a choice)."""
+        return self.assignment.setting_values(self.course, **overrides)[name]
+
+    def alternatives(self, symbols, settings=None):
+        """The settings overrides a check tries in turn: [settings] when every course setting of `symbols` has
+        one value; else one dict per combination of the values left to the student (e.g. softmax's 0.5 or 1
+        regularization factor up to 2024), the course's first choice first. A student's answer is right
+        when it equals the reference's under one of them."""
+        import itertools
+        base = dict(settings or {})
+        chosen = self.assignment.setting_choices(self.course, **base)
+        used = {s for s in symbols}
+        open_ = [(st.name, chosen[st.name]) for st in self.assignment.course_settings
+                 if st.name not in base and len(chosen[st.name]) > 1
+                 and any(symbol in used for symbol, _, _ in st.targets)]
+        if not open_:
+            return [base]
+        names = [n for n, _ in open_]
+        return [dict(base, **dict(zip(names, combo))) for combo in itertools.product(*(v for _, v in open_))]
 
     def answers(self):
         """The submission's answers file, read once as untrusted text (grader/checks/answer.py)."""
@@ -85,6 +108,11 @@ class Context:
         return self.run_student(plan), expected
 
 
+def assignment_profile(course):
+    from ..spec import course_profile
+    return course_profile(course)
+
+
 HINTS = {
     "NotImplementedError": ("not implemented yet", "replace the `raise NotImplementedError` with your code"),
     "NameError": ("raised NameError", None),
@@ -127,8 +155,12 @@ def student_error(error, plan):
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:
         hint = "xrange is Python 2: use range"
-    if kind == "ModuleNotFoundError" and "past" in message:
-        hint = "the `future` package is not installed: replace `xrange` by `range` and drop that import"
+    if kind in ("ModuleNotFoundError", "ImportError") and ("past" in message or "future" in message):
+        hint = "the grader has only the common names of the `future` package (past.builtins.xrange, builtins, " \
+               "future.utils): use range and Python 3 names"
+    if kind == "AttributeError" and "module 'numpy" in message:
+        hint = "NumPy 2 removed this name (np.int, np.float, np.lib.pad, ...): use the builtin or current name " \
+               "(int, float, np.pad), or grade with a CS231n profile, which restores them"
     if kind == "NotImplementedError":   # its message says which stub, when it was raised further in
         detail = message.partition(": ")[2].strip()
         return Fail("`%s` is not implemented yet (it raises NotImplementedError%s)"

@@ -53,6 +53,12 @@ def assignment_hint(student, expected, hints):
     return None
 
 
+def either(messages):
+    """One hint from the explanations that fit an answer: the only one, or "a — or: b" when several give that same
+    answer (e.g. a missing bias and a missing BN scale add the same count); None when none fits."""
+    return " — or: ".join(messages) or None
+
+
 def scale_factor(s, e, tol=1e-6):
     """c when s ≈ c·e for a constant c ≠ 1, else None."""
     denom = float(np.sum(e * e))

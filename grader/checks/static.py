@@ -5,6 +5,7 @@ forbids calls."""
 import ast
 from dataclasses import dataclass
 
+from ..profiles import applies
 from ..spec import Check
 from .validate import Fail
 
@@ -122,5 +123,6 @@ class Static(Check):
                        % (self.target, src.path if src else "the submission"), "not inspectable")
         label = "%s (%s)" % (self.target, src.path)
         for rule in self.rules:
-            rule(node, src.tree, label)
+            if applies(ctx.profile, getattr(rule, "when", None)):   # Only(convention, rule): by profile
+                rule(node, src.tree, label)
         return "the source of %s follows the rules" % self.target

@@ -22,6 +22,11 @@ class Fail(Exception):
         self.figures = list(figures or [])   # pictures for the HTML report (grader/figures.py); public only
 
 
+def with_hint(message, hint):
+    """A failure's message for a visible check: what differs, then its hint (a hidden check shows the hint only)."""
+    return message + ("\nhint: " + hint if hint else "")
+
+
 def rel_error(x, y):
     """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)

@@ -84,7 +84,7 @@ class Sandbox:
     """Runs call plans in a worker for one submission rooted at `root` (a prepared directory)."""
 
     def __init__(self, root, workdir, limits=None, launcher=None, import_paths=(), worker_path=None,
-                 cleanup=None, cgroup=(), user=None, preload=()):
+                 cleanup=None, cgroup=(), user=None, preload=(), numpy_1=()):
         self.root, self.workdir = root, workdir
         self.limits = limits or Limits()
         self.launcher = launcher or []   # a command prefix from the isolation layer (bwrap, ...)
@@ -94,6 +94,7 @@ class Sandbox:
         self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
         self.import_paths = list(import_paths)
         self.preload = list(preload)     # libraries the worker imports while it starts (see Assignment.preload)
+        self.numpy_1 = list(numpy_1)     # NumPy 1 names the worker restores (worker.NUMPY_1; the course profile's)
         self.proc = None
         self._loading = None             # when launch() sent the load request that await_start() reads
         self.spent = 0.0
@@ -145,7 +146,8 @@ class Sandbox:
         if self.user is not None:  # before any student code runs: that waits for the first request
             self._join_cgroups(self.proc.pid)
         paths = [self.root] + self.import_paths
-        frame = wire.pack({"op": "load", "root": self.root, "paths": paths, "preload": self.preload}, [])
+        frame = wire.pack({"op": "load", "root": self.root, "paths": paths, "preload": self.preload,
+                           "numpy_1": self.numpy_1}, [])
         self._loading = time.monotonic()
         try:                      # a few hundred bytes: the pipe takes them without blocking
             view = memoryview(frame)

@@ -38,11 +38,12 @@ class Ref:
 
 
 class Plan:
-    def __init__(self, symbols=None, constants=(), binds=()):
+    def __init__(self, symbols=None, constants=(), always=(), binds=()):
         self.steps, self._returns, self._n = [], [], 0
         self.symbols = symbols or {}   # symbol -> module, filled in by the runner
         self._classes = {}             # name of an object made by new() -> its class, to label method calls
         self.constants = list(constants)   # (symbol, NAME, value): course settings, set before the steps
+        self.always = set(always)          # symbols whose module gets its constants even when no step calls it
         self.binds = list(binds)       # (module, NAME, symbol, symbol's module): the student's stand-ins for
                                        # provided code (spec.StandIn); the student's side only
         self.settings = {}             # the course settings in force (Context.plan): for builders whose calls
@@ -118,7 +119,8 @@ class Plan:
     def constant_steps(self):
         """Setting steps for the constants whose module this plan uses (other modules are not imported:
         a broken file elsewhere must not fail this plan)."""
-        used = {self.symbols.get(s["call"].split(".")[0]) for s in self.calls}
+        used = {self.symbols.get(s["call"].split(".")[0]) for s in self.calls} | \
+            {self.symbols.get(s) for s in self.always if self.calls}
         return [{"setconst": const, "of": symbol, "value": value}
                 for symbol, const, value in self.constants if self.symbols.get(symbol) not in (None,) and
                 self.symbols.get(symbol) in used]

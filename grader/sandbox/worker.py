@@ -224,7 +224,7 @@ class Store(dict):
 # torch's own layers, loss and optimizer for a training loop run on the student's model, sympy symbols.
 # Plans are written by the trusted parent; the list keeps the reference side (run in the parent) to these.
 LIBRARY = frozenset({
-    "builtins.getattr", "builtins.list", "builtins.tuple",
+    "builtins.getattr", "builtins.list", "builtins.tuple", "builtins.slice",
     "torch.from_numpy", "torch.tensor", "torch.manual_seed", "torch.Generator", "torch.normal", "torch.flatten",
     "torch.set_grad_enabled", "torch.cuda.is_available", "torch.set_default_device",
     "torch.nn.Sequential", "torch.nn.Conv2d", "torch.nn.BatchNorm2d",
@@ -327,6 +327,97 @@ def describe_exception(exc, student_root=None):
     return {"type": type(exc).__name__, "message": message, "frames": lines[-6:]}
 
 
+# ---------------------------------------------------------------- what old CS231n code expects
+
+# The `future` package's names CS231n's starter code imports (2017+: `from past.builtins import xrange`,
+# `from builtins import range`), with their Python 2 meaning. A stand-in, found after the student's own
+# modules (a `past/` folder handed in wins): the real package is unmaintained, and would have to be installed
+# where every isolation layer mounts it.
+def _py2_list(f):
+    return lambda *args: list(f(*args))
+
+
+FUTURE = {
+    "past": {}, "future": {}, "past.builtins": {
+        "xrange": range, "range": _py2_list(range), "map": _py2_list(map), "filter": _py2_list(filter),
+        "zip": _py2_list(zip), "basestring": (str, bytes), "unicode": str, "long": int, "unichr": chr,
+        "raw_input": input, "intern": sys.intern, "cmp": lambda a, b: (a > b) - (a < b),
+        "reduce": lambda *args: __import__("functools").reduce(*args),
+        "reload": lambda m: __import__("importlib").reload(m), "dict": dict},
+    "future.builtins": {}, "future.standard_library": {"install_aliases": lambda: None},
+    "future.utils": {"PY2": False, "PY3": True, "string_types": (str,), "integer_types": (int,),
+                     "iteritems": lambda d, **kw: iter(d.items(**kw)), "itervalues": lambda d, **kw: iter(d.values(**kw)),
+                     "iterkeys": lambda d, **kw: iter(d.keys(**kw)), "native_str": str}}
+FUTURE_NAMES = ", ".join(sorted(FUTURE["past.builtins"]))
+
+
+class _FutureShim:
+    """Finds FUTURE's modules when nothing else does (it sits last on sys.meta_path)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in FUTURE:
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(name, self, is_package=name in ("past", "future"))
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        import builtins
+        if module.__name__ == "future.builtins":
+            module.__dict__.update({k: v for k, v in vars(builtins).items() if not k.startswith("_")})
+        module.__dict__.update(FUTURE[module.__name__])
+
+
+# NumPy 1 names removed in NumPy 2 (or earlier), restored where the course profile asks for it (numpy_compat):
+# name -> its NumPy 1 meaning. "reshape(newshape=)" is np.reshape's removed keyword. The parent reads the
+# student's source to know which are used (only those are restored) and reports them.
+NUMPY_1 = {   # (np.bool, np.object, np.str and np.long exist in NumPy 2 again: left alone)
+    "int": lambda np: int, "float": lambda np: float, "complex": lambda np: complex, "unicode": lambda np: str,
+    "asscalar": lambda np: (lambda a: a.item()), "NaN": lambda np: np.nan, "NAN": lambda np: np.nan,
+    "Inf": lambda np: np.inf, "Infinity": lambda np: np.inf, "infty": lambda np: np.inf, "PINF": lambda np: np.inf,
+    "NINF": lambda np: -np.inf, "float_": lambda np: np.float64, "complex_": lambda np: np.complex128,
+    "unicode_": lambda np: np.str_, "string_": lambda np: np.bytes_, "round_": lambda np: np.round,
+    "product": lambda np: np.prod, "cumproduct": lambda np: np.cumprod, "sometrue": lambda np: np.any,
+    "alltrue": lambda np: np.all, "in1d": lambda np: (lambda a, b, **kw: np.isin(a, b, **kw).ravel()),
+    "trapz": lambda np: np.trapezoid, "msort": lambda np: (lambda a: np.sort(a, axis=0)),
+    "asfarray": lambda np: (lambda a, dtype=np.float64: np.asarray(a, dtype=dtype)),
+    "mat": lambda np: np.asmatrix, "rank": lambda np: np.ndim, "alen": lambda np: len,
+    "lib.pad": lambda np: np.pad,
+    "reshape(newshape=)": lambda np: _reshape_newshape(np.reshape),
+}
+
+
+def _reshape_newshape(reshape):
+    def wrapped(a, *args, newshape=None, **kwargs):
+        return reshape(a, *args, **kwargs) if newshape is None else reshape(a, newshape, *args, **kwargs)
+    return wrapped
+
+
+def py2_div(a, b):
+    """Python 2's `/` (grader/legacy.py writes `a / b` of a converted Python 2 file as __py2_div__(a, b)):
+    integer division when both are integers (ints, NumPy integers, integer arrays), true division otherwise."""
+    def integral(v):
+        return isinstance(v, (int, np.integer)) or (type(v) is np.ndarray and v.dtype.kind in "iub")
+    return a // b if integral(a) and integral(b) else a / b
+
+
+def restore_numpy_1(names):
+    """Put back the NumPy 1 names of `names` (keys of NUMPY_1) in this process's numpy."""
+    import warnings
+    for name in names:
+        if name not in NUMPY_1:
+            continue
+        target, attr = np, name.split("(")[0]
+        if "." in attr:
+            head, attr = attr.split(".")
+            target = getattr(np, head)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            setattr(target, attr, NUMPY_1[name](np))
+
+
 # ---------------------------------------------------------------- the worker process
 
 BLOCKED = ("grader", "reference")
@@ -361,6 +452,7 @@ class _Worker:
         if op == "load":
             self.root = msg["root"]
             sys.path[:0] = msg["paths"]
+            restore_numpy_1(msg.get("numpy_1", []))
             for name in msg.get("preload", []):   # before any student code: what the student imports anyway
                 import importlib
                 try:
@@ -423,6 +515,10 @@ class _Worker:
 def main():
     req, resp = int(sys.argv[1]), int(sys.argv[2])
     sys.meta_path.insert(0, _Blocker())
+    sys.meta_path.append(_FutureShim())
+    import builtins
+    import functools
+    builtins.__py2_div__, builtins.__py2_reduce__ = py2_div, functools.reduce   # converted Python 2 files
     for name in list(sys.modules):
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]

@@ -63,7 +63,7 @@ def release(out, names=(), course=None, root=ROOT):
     unknown = set(names) - {a.name for a in every}
     if unknown:
         raise KeyError("unknown assignment(s): %s" % ", ".join(sorted(unknown)))
-    chosen = [a for a in every if not names or a.name in names]
+    chosen = [a.graded(course) for a in every if not names or a.name in names]   # what the profile grades
     if os.path.exists(out) and os.listdir(out):
         raise ReleaseError("%s exists and is not empty" % out)
     stubs, reference = os.path.join(root, "assignments"), os.path.join(root, "reference")

@@ -141,6 +141,20 @@ def make_relu(p):
     return {"x": rng.integers(-3, 4, size=shape) * 0.5, "dout": rng.standard_normal(shape)}
 
 
+def relu_subgradient(ctx, inputs, student, expected):
+    """Where x == 0 any subgradient the profile accepts (relu_grad_at_zero: 0 only in this course, as torch; 0 or
+    1 in CS231n, whose docstrings leave it open: an `x >= 0` mask is right there) replaces the expected 0."""
+    (s,), (e,) = student, expected
+    at_zero = inputs["x"] == 0
+    if type(s) is not np.ndarray or s.shape != e.shape or not at_zero.any():
+        return expected
+    out = e.copy()
+    for t in ctx.profile["relu_grad_at_zero"]:
+        same = at_zero & np.isclose(s, t * inputs["dout"], rtol=0, atol=0)
+        out[same] = s[same]
+    return [out]
+
+
 RELU = Cases(make_relu, ({"shape": [3, 4], "seed": 0}, {"shape": [2, 3, 4, 5], "seed": 1}),
              st.fixed_dictionaries({"shape": st.lists(st.integers(1, 5), min_size=1, max_size=4),
                                     "seed": st.integers(0, 2 ** 16)}))
@@ -253,8 +267,9 @@ def pool_vs_torch(forward, backward, name):
     return body
 
 
-def route_to_first_max(x, pool_param, dout):
-    """Max-pool backward by brute force: each window's gradient to its first maximum in row-major order."""
+def route_to_first_max(x, pool_param, dout, how="first"):
+    """Max-pool backward by brute force: each window's gradient to its first maximum in row-major order (or its
+    last one, or split equally among its tied maxima: `how`)."""
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     dx = np.zeros(x.shape)
     N, C, H_out, W_out = dout.shape
@@ -262,7 +277,12 @@ def route_to_first_max(x, pool_param, dout):
         for c in range(C):
             for i in range(H_out):
                 for j in range(W_out):
-                    k = int(np.argmax(x[n, c, i * s:i * s + ph, j * s:j * s + pw]))
+                    window = x[n, c, i * s:i * s + ph, j * s:j * s + pw]
+                    if how == "split":
+                        top = window == window.max()
+                        dx[n, c, i * s:i * s + ph, j * s:j * s + pw] += top * dout[n, c, i, j] / top.sum()
+                        continue
+                    k = int(np.argmax(window)) if how == "first" else window.size - 1 - int(np.argmax(window.ravel()[::-1]))
                     dx[n, c, i * s + k // pw, j * s + k % pw] += dout[n, c, i, j]
     return dx
 
@@ -280,11 +300,19 @@ def ties_hints(i):
 
 
 def max_pool_ties(ctx, i):
-    """With integer-valued inputs most windows have tied maxima; the gradient goes to the first one only."""
+    """With integer-valued inputs most windows have tied maxima; the gradient goes to the first one only (this
+    course), or, where the profile leaves it open (max_pool_ties "any": CS231n), to the first, the last, or
+    split equally among them — never to every one of them in full."""
     plan = ctx.plan()
     plan.returns(plan.call(MAX_B, i["dout"], plan.call(MAX_F, i["x"], i["pool_param"])[1]))
     (dx,) = ctx.run_student(plan)
-    check_value(dx, route_to_first_max(i["x"], i["pool_param"], i["dout"]), "dx", 1e-12, ties_hints(i))
+    first = route_to_first_max(i["x"], i["pool_param"], i["dout"])
+    if ctx.profile["max_pool_ties"] == "any" and type(dx) is np.ndarray and dx.shape == first.shape:
+        for how in ("last", "split"):
+            other = route_to_first_max(i["x"], i["pool_param"], i["dout"], how)
+            if np.allclose(dx, other, rtol=1e-12, atol=1e-12):
+                return
+    check_value(dx, first, "dx", 1e-12, ties_hints(i))
 
 
 def translation_equivariant(ctx, i):
@@ -412,8 +440,12 @@ def layer_raises(*forwards):
 
 # ---------------------------------------------------------------- inputs not modified
 
+UPSTREAM = ("dout", "relu_dout")   # the backward layers' inputs a CS231n backward may write into
+
+
 def unchanged(steps):
-    """Store the inputs in the worker, run `steps(plan, refs)`, and check every stored input is bit-identical."""
+    """Store the inputs in the worker, run `steps(plan, refs)`, and check every stored input is bit-identical
+    (dout too, unless the profile lets a backward write into it: backward_writes_dout, harmless in CS231n)."""
     def body(ctx, i):
         plan = ctx.plan()
         refs = {k: plan.let(v) for k, v in i.items()}
@@ -421,6 +453,8 @@ def unchanged(steps):
         plan.returns(*refs.values())
         after = ctx.run_student(plan)
         for (name, before), now in zip(i.items(), after):
+            if name in UPSTREAM and ctx.profile["backward_writes_dout"]:
+                continue
             same = np.array_equal(now, before) if type(before) is np.ndarray else now == before
             if type(before) is np.ndarray and (type(now) is not np.ndarray or now.shape != before.shape):
                 same = False
@@ -497,7 +531,7 @@ def conv_checks(forward, backward, label, points):
                  description="dx, dw, db match centred differences of your own %s forward along random "
                              "directions and at single entries (30 forward calls per case)" % label),
         Property(forward + ".raises", 1, (forward,), cases=Cases(make_bad, BAD_PUBLIC, bad_params()),
-                 body=layer_raises(forward), examples=4, requires=(forward + ".values",),
+                 body=layer_raises(forward), examples=4, requires=(forward + ".values",), when="raises",
                  description="a non-integer output size (or a kernel larger than the padded input) raises "
                              "ValueError (AssertionError accepted), never a rounded-down output"),
     ]
@@ -513,7 +547,7 @@ CHECKS = [
             build=lambda plan, i: plan.call(SIZE, i["H"], i["HH"], i["stride"], i["pad"]), labels=("H_out",),
             description="(H + 2·pad − HH) / stride + 1 as an int"),
     Property(SIZE + ".raises", 1, (SIZE,), cases=Cases(make_bad, BAD_PUBLIC, bad_params()), body=size_raises,
-             examples=6, requires=(SIZE + ".values",),
+             examples=6, requires=(SIZE + ".values",), when="raises",
              description="raises ValueError (AssertionError accepted) when the output size is not an integer "
                          "or the kernel is larger than the padded input"),
     Compare("affine_forward.values", 1, ("affine_forward",), cases=AFFINE,
@@ -528,7 +562,9 @@ CHECKS = [
             description="max(0, x) elementwise"),
     Compare("relu_backward.values", 1, ("relu_forward", "relu_backward"), cases=RELU,
             build=lambda plan, i: plan.call("relu_backward", i["dout"], plan.call("relu_forward", i["x"])[1]),
-            labels=("dx",), examples=4, description="dout where x > 0; 0 where x <= 0 (x == 0 included, as torch)"),
+            labels=("dx",), examples=4, accept=relu_subgradient,
+            description="dout where x > 0; 0 where x < 0; at x == 0 the profile's subgradient (0 here, as torch; "
+                        "0 or dout for CS231n)"),
     Property("affine_relu.inputs_unchanged", 1, ("affine_forward", "affine_backward", "relu_forward", "relu_backward"),
              cases=Cases(make_affine_relu, AFFINE.public[1:]), body=unchanged(affine_relu_steps),
              requires=("affine_backward.values", "relu_backward.values"),
@@ -575,6 +611,7 @@ CHECKS = [
              wrt=("x",), description="dx matches centred differences of your own forward"),
     Property("pool.raises", 1, (MAX_F, AVG_F), cases=Cases(make_bad, BAD_PUBLIC, bad_params(pad=False)),
              body=layer_raises(MAX_F, AVG_F), examples=4, requires=(MAX_F + ".values", AVG_F + ".values"),
+             when="raises",
              description="pooling with a non-integer output size raises ValueError (AssertionError accepted)"),
     Property("pool.inputs_unchanged", 1, (MAX_F, MAX_B, AVG_F, AVG_B), cases=Cases(make_pool, POOL_PUBLIC[2:]),
              body=unchanged(pool_steps), requires=(MAX_B + ".values", AVG_B + ".values"),
@@ -602,4 +639,6 @@ CHECKS = [
 
 ASSIGNMENT = Assignment(
     name="conv_pool", title="Convolution and pooling layers (CS231n layers.py)",
-    symbols={s: ("layers",) for s in SYMBOLS}, checks=CHECKS, reference_modules=("layers",))
+    symbols={s: ("layers",) for s in SYMBOLS}, checks=CHECKS, reference_modules=("layers",),
+    cs231n={s: 2016 for s in ("affine_forward", "affine_backward", "relu_forward", "relu_backward", CONV_F, CONV_B,
+                              MAX_F, MAX_B)})

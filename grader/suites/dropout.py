@@ -12,8 +12,9 @@ ALPHA = 1e-9, whatever the sizes (no normal approximation):
 A grading runs about 60 of them, fewer than MAX_TESTS = 500 (tests/test_dropout.py counts), so a correct
 solution loses a point by bad luck with probability below MAX_TESTS·ALPHA = 5e-7 < 1e-6.
 
-The course setting `dropout_p` ("keep": CS231n 2018+, "drop": 2016–17) is applied to the reference's
-DROPOUT_P_IS_KEEP and to how the checks below turn a keep probability into the `p` they pass.
+The course setting DROPOUT_P ("keep": CS231n 2018+, "drop": 2016–17; the profile's `dropout_p`, or the course
+file's `dropout_p` shorthand) sets DROPOUT_P_IS_KEEP in the student's dropout.py and the reference's alike, and
+decides how the checks below turn a keep probability into the `p` they pass.
 """
 import math
 
@@ -24,7 +25,7 @@ from ..checks.cases import Cases
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
 from ..checks.validate import Fail, as_scalar, check_value, describe
-from ..spec import HIDDEN, Assignment
+from ..spec import HIDDEN, Assignment, Setting
 
 ALPHA = 1e-9
 MAX_TESTS = 500
@@ -34,13 +35,13 @@ EXPECTED, EMPIRICAL = "expected_activation", "empirical_activation"
 KEEPS = [0.1, 0.25, 0.4, 0.5, 0.7, 0.8, 0.95]
 
 
-def p_for(course, keep):
+def p_for(ctx, keep):
     """The dropout_param['p'] that means `keep` under the course's convention."""
-    return keep if course.dropout_p == "keep" else round(1.0 - keep, 12)
+    return keep if ctx.setting("DROPOUT_P") == "keep" else round(1.0 - keep, 12)
 
 
-def convention(course):
-    return "p is the probability of KEEPING a unit (CS231n 2018+)" if course.dropout_p == "keep" \
+def convention(ctx):
+    return "p is the probability of KEEPING a unit (CS231n 2018+)" if ctx.setting("DROPOUT_P") == "keep" \
         else "p is the probability of DROPPING a unit (CS231n 2016–17)"
 
 
@@ -84,13 +85,13 @@ def hoeffding(ranges, alpha=ALPHA):
     return math.sqrt(math.log(2 / alpha) * float(np.sum(ranges ** 2)) / 2) / ranges.size
 
 
-def check_kept_count(kept, n, keep, what, course):
+def check_kept_count(kept, n, keep, what, ctx):
     lo, hi = kept_interval(n, keep)
     if not lo <= kept <= hi:
         hint = None
         flo, fhi = kept_interval(n, 1 - keep)
         if keep != 0.5 and flo <= kept <= fhi:
-            hint = "p is read the other way round: in this course %s" % convention(course)
+            hint = "p is read the other way round: in this course %s" % convention(ctx)
         raise hinted("%s kept %d of %d units (%.4f); with a keep probability of %g a correct dropout keeps between "
                      "%d and %d (a bound a correct solution misses with probability < 1e-9)"
                      % (what, kept, n, kept / n, keep, math.ceil(lo), math.floor(hi)), "wrong fraction dropped",
@@ -135,7 +136,7 @@ def unpack(result, x, symbol, with_mask=False):
 
 
 def train_param(ctx, keep, seed):
-    return {"p": p_for(ctx.course, keep), "mode": "train", "seed": seed}
+    return {"p": p_for(ctx, keep), "mode": "train", "seed": seed}
 
 
 # ---------------------------------------------------------------- inverted dropout: forward
@@ -151,9 +152,9 @@ NOTEBOOK_KEEPS = (0.25, 0.4, 0.7)   # 2018+ p in [0.25, 0.4, 0.7]; the 2016–17
 def notebook(ctx, inputs):
     x = inputs["x"]
     for keep in NOTEBOOK_KEEPS:
-        p = p_for(ctx.course, keep)
+        p = p_for(ctx, keep)
         out, _ = forward(ctx, x, {"mode": "train", "p": p})
-        check_kept_count(int(np.count_nonzero(out)), x.size, keep, "with p = %g, train mode" % p, ctx.course)
+        check_kept_count(int(np.count_nonzero(out)), x.size, keep, "with p = %g, train mode" % p, ctx)
         check_mean(out, x, keep, "with p = %g" % p)
         out_test, _ = forward(ctx, x, {"mode": "test", "p": p})
         check_value(out_test, x, "test-mode out (p = %g)" % p, 0, exact=True)
@@ -177,7 +178,7 @@ def train_statistics(ctx, inputs):
     param = train_param(ctx, keep, inputs["seed"])
     out, _ = forward(ctx, x, param)
     kept = out != 0
-    check_kept_count(int(kept.sum()), x.size, keep, "train mode (p = %g)" % param["p"], ctx.course)
+    check_kept_count(int(kept.sum()), x.size, keep, "train mode (p = %g)" % param["p"], ctx)
     if kept.any():
         s, e = out[kept].astype(float), x[kept] / keep
         if not np.allclose(s, e, rtol=1e-5 if out.dtype == np.float32 else 1e-10):
@@ -187,7 +188,7 @@ def train_statistics(ctx, inputs):
             elif np.allclose(s, x[kept] * keep):
                 hint = "the kept units are multiplied by the keep probability; " + hint
             elif keep != 0.5 and np.allclose(s, x[kept] / (1 - keep)):
-                hint = "p is read the other way round: in this course %s" % convention(ctx.course)
+                hint = "p is read the other way round: in this course %s" % convention(ctx)
             raise hinted("a kept unit should be x / keep: x = %.6g gave %.6g (keep = %g)"
                          % (x[kept][0], s[0], keep), "wrong scaling", hint=hint)
     check_mean(out, x, keep, "train mode (p = %g)" % param["p"])
@@ -195,7 +196,7 @@ def train_statistics(ctx, inputs):
 
 def test_mode(ctx, inputs):
     x = inputs["x"] - 1.2   # negative values too
-    p = p_for(ctx.course, inputs["keep"])
+    p = p_for(ctx, inputs["keep"])
     out, _ = forward(ctx, x, {"p": p, "mode": "test"})
     if type(out) is np.ndarray and out.shape == x.shape and np.allclose(out, x * inputs["keep"]) \
             and inputs["keep"] != 1:
@@ -226,7 +227,7 @@ def per_sample_masks(ctx, inputs):
         raise hinted("column %d is %s in all %d samples of the batch: the samples share one mask"
                      % (constant[0], what, x.shape[0]), "mask shared across the batch",
                      hint="draw the mask with x's full shape (np.random.rand(*x.shape)), not one row for the batch")
-    check_kept_count(int(kept.sum()), x.size, keep, "train mode", ctx.course)
+    check_kept_count(int(kept.sum()), x.size, keep, "train mode", ctx)
 
 
 def same_seed(ctx, inputs):
@@ -323,7 +324,7 @@ def noninverted(ctx, inputs):
     param = train_param(ctx, keep, inputs["seed"])
     out, _ = forward(ctx, x, param, NI_FORWARD)
     kept = out != 0
-    check_kept_count(int(kept.sum()), x.size, keep, "non-inverted train mode (p = %g)" % param["p"], ctx.course)
+    check_kept_count(int(kept.sum()), x.size, keep, "non-inverted train mode (p = %g)" % param["p"], ctx)
     if not np.allclose(out[kept], x[kept], rtol=1e-12):
         raise hinted("non-inverted dropout keeps a unit as it is: x = %.6g gave %.6g"
                      % (x[kept][0], out[kept][0]), "wrong scaling",
@@ -364,7 +365,7 @@ ACTIVATION_DRAWN = st.fixed_dictionaries({
 
 
 def expected_values(ctx, inputs):
-    args = (inputs["a"], p_for(ctx.course, inputs["keep"]), inputs["variant"], inputs["mode"])
+    args = (inputs["a"], p_for(ctx, inputs["keep"]), inputs["variant"], inputs["mode"])
     (student,), (expected,) = ctx.both(lambda plan: [plan.call(EXPECTED, *args)])
     label = "expected_activation(a, p=%g, %r, %r)" % args[1:]
     if type(expected) is not np.ndarray:
@@ -398,13 +399,15 @@ def empirical_values(ctx, inputs):
     """The Monte-Carlo mean is within a Hoeffding bound of the exact expectation (the reference's
     expected_activation), and the same seed gives the same estimate."""
     a, keep, variant, mode, n = inputs["a"], inputs["keep"], inputs["variant"], inputs["mode"], inputs["n"]
-    p = p_for(ctx.course, keep)
+    p = p_for(ctx, keep)
     plan = ctx.plan()
     args = (a, p, variant, mode)
     plan.returns(plan.call(EMPIRICAL, *args, num_samples=n, seed=inputs["seed"]),
                  plan.call(EMPIRICAL, *args, num_samples=n, seed=inputs["seed"]))
     first, again = (as_scalar(v, "empirical_activation(...)") for v in ctx.run_student(plan))
-    exact = float(ctx.reference.namespace(EXPECTED)(a, p, variant, mode))
+    exact_plan = ctx.plan()
+    exact_plan.returns(exact_plan.call(EXPECTED, a, p, variant, mode))
+    exact = float(ctx.run_reference(exact_plan)[0])
     if first != again:
         raise hinted("two calls with seed=%d gave %.8g and %.8g" % (inputs["seed"], first, again), "seed ignored",
                      hint="pass the seed in dropout_param['seed'] to the forward function")
@@ -418,10 +421,11 @@ def empirical_values(ctx, inputs):
 
 # ---------------------------------------------------------------- the checks
 
-def settings(course, modules):
-    for m in modules:
-        if hasattr(m, "DROPOUT_P_IS_KEEP"):
-            m.DROPOUT_P_IS_KEEP = course.dropout_p == "keep"
+KEEP = {"keep": True, "drop": False}
+SETTINGS = (Setting("DROPOUT_P", "keep", ("keep", "drop"), ((FORWARD, "DROPOUT_P_IS_KEEP", KEEP),),
+                    "what dropout_param['p'] means: the probability of keeping a unit (CS231n 2018+) or of "
+                    "dropping it (2016–17); sets DROPOUT_P_IS_KEEP in dropout.py", convention="dropout_p",
+                    course_key="dropout_p", always=True),)
 
 
 CHECKS = [
@@ -474,4 +478,5 @@ ASSIGNMENT = Assignment(
     name="dropout", title="Dropout: inverted and non-inverted, and the expected activation",
     symbols={FORWARD: ("dropout",), BACKWARD: ("dropout",), NI_FORWARD: ("expectation",),
              NI_BACKWARD: ("expectation",), EXPECTED: ("expectation",), EMPIRICAL: ("expectation",)},
-    checks=CHECKS, reference_modules=("dropout", "expectation"), settings=settings)
+    checks=CHECKS, reference_modules=("dropout", "expectation"), course_settings=SETTINGS,
+    cs231n={FORWARD: 2016, BACKWARD: 2016})

@@ -8,13 +8,14 @@ from ..checks.prop import Property
 from ..checks.speed import Speed
 from ..checks.static import ForbidCalls, ForbidImports, MaxLoops, NoCallsTo, Static
 from ..checks.validate import Fail, check_value
+from ..profiles import Only
 from ..sandbox.plan import Ref
 from ..spec import HIDDEN, Assignment
 
 KNN = "KNearestNeighbor"
 TWO, ONE, NONE = "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops"
-NO_NORM = ForbidCalls(("numpy.linalg.norm", "scipy"), "CS231n's rule: compute the distances yourself, "
-                                                      "without np.linalg.norm or scipy")
+NO_NORM = Only("norm_ban", ForbidCalls(("numpy.linalg.norm", "scipy"), "CS231n's rule (2019+): compute the "
+                                      "distances yourself, without np.linalg.norm or scipy"))
 
 
 def make_case(p):
@@ -76,7 +77,8 @@ def distance_checks(method, points, loops, others):
                rules=(MaxLoops(loops, "the exercise fixes the number of loops"), NoCallsTo(others), NO_NORM,
                       ForbidImports(("scipy", "sklearn", "torch"))),
                requires=(name + ".values",),
-               description="at most %d loop(s), no np.linalg.norm/scipy, no call to the other versions" % loops),
+               description="at most %d loop(s), no np.linalg.norm/scipy (where the docstrings ban them: CS231n "
+                           "2019+), no call to the other versions" % loops),
     ]
 
 
@@ -109,12 +111,61 @@ def labels_hints(inputs):
     return [larger_label]
 
 
+def possible_labels(d, y, k):
+    """Every label a correct vote can give for one test point: the neighbours strictly closer than the k-th
+    distance are fixed; any k − (their number) of those tied at it may complete the k (CS231n fixes only that a
+    tied VOTE goes to the smaller label, not which of several equidistant points is nearer)."""
+    kth = np.sort(d)[k - 1]
+    fixed = np.bincount(y[d < kth], minlength=int(y.max()) + 1)
+    tied = np.bincount(y[d == kth], minlength=len(fixed))
+    found = set()
+
+    def pick(label, need, counts):
+        if label == len(tied):
+            if need == 0:
+                found.add(int(np.argmax(counts)))   # argmax: the smaller label on a tied vote
+            return
+        for take in range(min(need, tied[label]) + 1):
+            counts[label] += take
+            pick(label + 1, need - take, counts)
+            counts[label] -= take
+    pick(0, k - int(fixed.sum()), fixed.copy())
+    return found
+
+
+def any_tied_neighbours(ctx, inputs, student, expected):
+    """The expected labels, with each one a different choice among equidistant neighbours gives in its place
+    where that is the student's label."""
+    (s,), (e,) = student, expected
+    if type(s) is not np.ndarray or s.shape != e.shape or s.dtype.kind not in "iuf" or not np.all(np.isfinite(s)):
+        return expected
+    out = e.copy()
+    for i in range(len(e)):
+        if s[i] == np.round(s[i]) and int(s[i]) in possible_labels(inputs["dists"][i], inputs["y_train"],
+                                                                   inputs["k"]):
+            out[i] = s[i]
+    return [out]
+
+
+def exact_points(inputs):
+    """Integer-valued training points with distinct first coordinates: ‖a‖² − 2a·b + ‖b‖² is then exact in
+    float64, so distances of a point to itself are exactly 0 without any clamp (CS231n asks for none)."""
+    X = inputs["X_train"]
+    rng = np.random.default_rng(X.shape[0] * 31 + X.shape[1])
+    exact = np.round(X * 2)
+    exact[:, 0] = rng.permutation(np.arange(-50, 50))[:X.shape[0]]
+    return dict(inputs, X_train=exact)
+
+
 def predict(plan, inputs):
     return plan.method(trained(plan, inputs), "predict", inputs["X"], k=inputs.get("k", 3), num_loops=0)
 
 
 def self_distances(ctx, inputs):
-    """Distances of the training set to itself are symmetric with a zero diagonal."""
+    """Distances of the training set to itself are symmetric with a zero diagonal (tiny negatives before the
+    square root only where the course asks for a clamp: profile convention sqrt_clamp)."""
+    if not ctx.profile["sqrt_clamp"]:
+        inputs = exact_points(inputs)
     plan = ctx.plan()
     clf = plan.new(KNN)
     plan.method(clf, "train", inputs["X_train"], inputs["y_train"])
@@ -132,6 +183,8 @@ def self_distances(ctx, inputs):
 
 def one_nn_memorizes(ctx, inputs):
     """With k=1, predicting the training set returns the training labels (distinct points)."""
+    if not ctx.profile["sqrt_clamp"]:
+        inputs = exact_points(inputs)
     plan = ctx.plan()
     clf = plan.new(KNN)
     plan.method(clf, "train", inputs["X_train"], inputs["y_train"])
@@ -170,9 +223,12 @@ CHECKS = (
                              "tiny negatives)"),
         Compare("predict_labels.values", 2, (KNN,), cases=Cases(make_votes_valid, VOTES_PUBLIC, VOTES_DRAWN),
                 build=predict_labels, labels=("y_pred",), exact=True, hints=labels_hints, examples=6,
-                description="majority vote of the k nearest, ties to the smaller label"),
+                accept=any_tied_neighbours,
+                description="majority vote of the k nearest (any choice among points tied at the k-th distance), "
+                            "a tied vote to the smaller label"),
         Compare("predict_labels.hidden", 1, (KNN,), HIDDEN, cases=Cases(make_votes_valid, (), VOTES_DRAWN),
-                build=predict_labels, labels=("y_pred",), exact=True, hints=labels_hints, examples=10),
+                build=predict_labels, labels=("y_pred",), exact=True, hints=labels_hints, examples=10,
+                accept=any_tied_neighbours),
         Compare("predict.values", 1, (KNN,), cases=Cases(make_case, PUBLIC[:2]), build=predict,
                 labels=("y_pred",), exact=True, description="predict(X, k=3) uses the distances and the vote"),
         Property("predict.one_nn_memorizes", 1, (KNN,), cases=Cases(make_case, PUBLIC[:2], DRAWN),
@@ -196,4 +252,4 @@ ASSIGNMENT = Assignment(
     name="knn", title="k-nearest neighbours",
     symbols={KNN: ("k_nearest_neighbor",), "cross_validate_k": ("cross_validation",),
              "choose_best_k": ("cross_validation",)},
-    checks=CHECKS, reference_modules=("k_nearest_neighbor", "cross_validation"))
+    checks=CHECKS, reference_modules=("k_nearest_neighbor", "cross_validation"), cs231n={KNN: 2016})

@@ -666,4 +666,4 @@ CHECKS = layer_checks(BATCHNORM, 3) + running_checks(BATCHNORM) + [
 
 ASSIGNMENT = Assignment(
     name="normalization", title="Normalization layers: batch, layer, spatial batch and group norm (CS231n layers.py)",
-    symbols={s: ("layers",) for s in SINCE}, checks=CHECKS, reference_modules=("layers",))
+    symbols={s: ("layers",) for s in SINCE}, checks=CHECKS, reference_modules=("layers",), cs231n=SINCE)

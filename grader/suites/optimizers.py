@@ -22,7 +22,7 @@ from ..checks.cases import Cases
 from ..checks.prop import Property
 from ..checks.validate import Fail, check_value, describe, rel_error
 from ..sandbox.plan import Ref
-from ..spec import HIDDEN, Assignment
+from ..spec import HIDDEN, Assignment, Setting
 
 RULES = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adam")
 DEFAULTS = {
@@ -486,6 +486,8 @@ def multi_step(rule):
 def versus_torch(rule):
     """The same chained run against torch.optim (conventions mapped in reference/optimizers/oracle.py)."""
     def body(ctx, inputs):
+        if rule == "adam":   # torch counts steps from 0; CS231n 2017 starts a config without 't' at 1
+            inputs = dict(inputs, config=dict(inputs["config"], t=0))
         plan = ctx.plan()
         w, config, _ = chain(plan, rule, inputs)
         plan.returns(w, config)
@@ -674,7 +676,12 @@ def rule_checks(rule):
     return checks
 
 
+SETTINGS = (Setting("ADAM_INITIAL_T", 0, (0, 1), (("adam", "ADAM_INITIAL_T", None),),
+                    "Adam's t when config has none: 0 (CS231n 2016, 2018+), 1 (spring 2017's given code)",
+                    convention="adam_initial_t"),)
+
 ASSIGNMENT = Assignment(
     name="optimizers", title="First-order update rules: SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam",
     symbols={rule: ("optim",) for rule in RULES},
-    checks=[c for rule in RULES for c in rule_checks(rule)], reference_modules=("optim",))
+    checks=[c for rule in RULES for c in rule_checks(rule)], reference_modules=("optim",),
+    course_settings=SETTINGS, cs231n={"sgd": 2016, "sgd_momentum": 2016, "rmsprop": 2016, "adam": 2016})

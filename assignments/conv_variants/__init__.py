@@ -1,0 +1,1 @@
+"""Convolution variants: transposed, deformable, masked (PixelCNN) and depthwise-separable convolutions."""

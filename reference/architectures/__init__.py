@@ -1,0 +1,1 @@
+"""Architectures: counting AlexNet to MobileNetV2 from their specs."""
