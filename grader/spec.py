@@ -204,7 +204,7 @@ def assignments(names=None):
             found.append(module.ASSIGNMENT)
     order = ["knn", "linear_classifiers", "linear_training", "neural_net", "norms", "backprop", "activations",
              "image_kernels", "conv_pool", "dilation", "conv_variants", "dropout", "normalization", "optimizers",
-             "schedules", "models", "inception", "densenet", "resnet", "architectures", "analytic"]
+             "schedules", "two_layer_net", "models", "inception", "densenet", "resnet", "architectures", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]

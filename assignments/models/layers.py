@@ -1,11 +1,10 @@
 """The layers the models are built from.
 
 Paste your own layers here, as CS231n asks you to copy your earlier layers into each new assignment: the
-functions below come from your conv_pool, dropout and normalization assignments (same names, signatures and
-caches; dropout's p is the probability of KEEPING a unit). Then implement the two loss layers at the end.
-Only softmax_loss and svm_loss are graded in this file; the networks that use the others are.
+functions below come from your conv_pool, dropout, normalization and two_layer_net assignments (same names,
+signatures and caches; dropout's p is the probability of KEEPING a unit). Nothing in this file is graded here;
+the networks that use it are.
 """
-import numpy as np
 
 
 def affine_forward(x, w, b):
@@ -78,43 +77,6 @@ def layernorm_backward(dout, cache):
     raise NotImplementedError("paste your layernorm_backward from normalization/layers.py")
 
 
-def svm_loss(x, y):
-    """
-    Computes the loss and gradient using for multiclass SVM classification.
-
-    Inputs:
-    - x: Input data, of shape (N, C) where x[i, j] is the score for the jth class for the ith input.
-    - y: Vector of labels, of shape (N,) where y[i] is the label for x[i] and 0 <= y[i] < C
-
-    Returns a tuple of:
-    - loss: Scalar giving the loss (the hinge loss with margin 1, averaged over N)
-    - dx: Gradient of the loss with respect to x
-    """
-    ###########################################################################
-    # TODO: Implement the loss and its gradient (both averaged over N).      #
-    ###########################################################################
-    raise NotImplementedError("svm_loss")
-    ###########################################################################
-    #                             END OF YOUR CODE                            #
-    ###########################################################################
-
-
 def softmax_loss(x, y):
-    """
-    Computes the loss and gradient for softmax classification.
-
-    Inputs:
-    - x: Input data, of shape (N, C) where x[i, j] is the score for the jth class for the ith input.
-    - y: Vector of labels, of shape (N,) where y[i] is the label for x[i] and 0 <= y[i] < C
-
-    Returns a tuple of:
-    - loss: Scalar giving the loss (cross-entropy with the natural log, averaged over N)
-    - dx: Gradient of the loss with respect to x
-    """
-    ###########################################################################
-    # TODO: Implement the loss and its gradient (both averaged over N).      #
-    ###########################################################################
-    raise NotImplementedError("softmax_loss")
-    ###########################################################################
-    #                             END OF YOUR CODE                            #
-    ###########################################################################
+    """Your softmax_loss from two_layer_net/layers.py: returns (loss, dx)."""
+    raise NotImplementedError("paste your softmax_loss from two_layer_net/layers.py")

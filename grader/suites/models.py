@@ -1,10 +1,11 @@
-"""Checks of CS231n assignment 2's models: TwoLayerNet and FullyConnectedNet (fc_net.py), ThreeLayerConvNet
-(cnn.py), the sandwich layers of layer_utils.py, and the loss layers softmax_loss / svm_loss (layers.py).
+"""Checks of CS231n assignment 2's models: FullyConnectedNet (fc_net.py), ThreeLayerConvNet (cnn.py) and the
+sandwich layers of layer_utils.py (fc_net.py's TwoLayerNet and the loss layers are the two_layer_net
+assignment's; from 2021 the assignment-2 layers.py has softmax_loss to fill in again, graded here then).
 
 How the models are judged (grader/suites/nets.py drives them):
 - values on weights the parent chooses, written into `params`: scores (y=None), (loss, grads) against the
-  reference — CS231n's notebook cases first (fc_net's TwoLayerNet: 3.4702243556 at reg 0, 26.5948426952 at
-  reg 1.0) — then drawn shapes, depths, regularization strengths; hidden ones too;
+  reference — CS231n's notebook shapes first — then drawn shapes, depths, regularization strengths; hidden
+  ones too;
 - the gradients against centred differences of the student's own loss (directions and single entries), with
   batch/layer normalization and with dropout (seeded: CS231n's `seed` makes the masks repeat);
 - the student's own initialisation (seeded): names W1, b1, gamma1, beta1, ..., shapes, dtype, zero biases,
@@ -32,8 +33,9 @@ from ..checks.prop import Property
 from ..checks.validate import Fail, as_scalar, check_value, describe
 from ..spec import HIDDEN, Assignment, Setting, StandIn
 from . import nets
+from .two_layer_net import loss_checks
 
-TWO, FC, CNN = "TwoLayerNet", "FullyConnectedNet", "ThreeLayerConvNet"
+FC, CNN = "FullyConnectedNet", "ThreeLayerConvNet"
 SANDWICHES = {   # forward -> (backward, the forward's arguments after x, the backward's gradients)
     "affine_relu_forward": ("affine_relu_backward", ("w", "b"), ("dx", "dw", "db")),
     "affine_bn_relu_forward": ("affine_bn_relu_backward", ("w", "b", "gamma", "beta", "bn_param"),
@@ -42,12 +44,11 @@ SANDWICHES = {   # forward -> (backward, the forward's arguments after x, the ba
     "conv_relu_pool_forward": ("conv_relu_pool_backward", ("w", "b", "conv_param", "pool_param"),
                                ("dx", "dw", "db")),
 }
-LOSSES = ("softmax_loss", "svm_loss")
-
-# The CS231n years in which students write each graded symbol (issue 15's course profiles read this): the
-# sandwiches and affine_bn_relu are provided or the student's own invention there (graded in this course
-# only); the loss layers were provided until 2020; a1's TwoLayerNet moved to fc_net.py in 2021.
-CS231N = {TWO: 2016, FC: 2016, CNN: 2016, "softmax_loss": 2021, "svm_loss": (2021, 2024)}
+# The CS231n years in which students write each graded symbol (the course profile reads this): the sandwiches
+# and affine_bn_relu are provided there or the student's own invention (graded in this course only);
+# softmax_loss is to fill in again in assignment 2's layers.py from 2021 (graded here only then: this course
+# grades it in two_layer_net).
+CS231N = {FC: 2016, CNN: 2016, "softmax_loss": 2021}
 
 
 # ---------------------------------------------------------------- constructors, per course convention
@@ -86,9 +87,6 @@ def fc_names(i):
     return tuple(names)
 
 
-TWO_NET = nets.Net(TWO, ctor=lambda plan, i: ((), {"input_dim": i["D"], "hidden_dim": i["H"], "num_classes": i["C"],
-                                                    "weight_scale": i.get("ws", 1e-3), "reg": i["reg"]}),
-                   names=lambda i: ("W1", "b1", "W2", "b2"))
 FC_NET = nets.Net(FC, ctor=fc_ctor, names=fc_names)
 CNN_NET = nets.Net(CNN, ctor=lambda plan, i: ((), {"input_dim": i["input_dim"], "num_filters": i["F"],
                                                     "filter_size": i["fs"], "hidden_dim": i["H"],
@@ -97,34 +95,7 @@ CNN_NET = nets.Net(CNN, ctor=lambda plan, i: ((), {"input_dim": i["input_dim"], 
                    names=lambda i: ("W1", "b1", "W2", "b2", "W3", "b3"))
 
 
-def hints(inputs, settings=None):
-    weights = [n for n in inputs if n[:1] == "W" and n[1:].isdigit()]
-    return nets.reg_hints(inputs, 0.5, weights) + [nets.averaging_hint(inputs)]
-
-
 # ---------------------------------------------------------------- inputs
-
-def make_two_layer(p):
-    """CS231n's notebook case (linspace weights and data) or drawn weights; the biases are nonzero."""
-    if p.get("notebook"):
-        N, D, H, C = 3, 5, 50, 7
-        return {"D": D, "H": H, "C": C, "reg": p["reg"],
-                "W1": np.linspace(-0.7, 0.3, num=D * H).reshape(D, H), "b1": np.linspace(-0.1, 0.9, num=H),
-                "W2": np.linspace(-0.3, 0.4, num=H * C).reshape(H, C), "b2": np.linspace(-0.9, 0.1, num=C),
-                "X": np.linspace(-5.5, 4.5, num=N * D).reshape(D, N).T, "y": np.asarray([0, 5, 1])}
-    rng = np.random.default_rng(p["seed"])
-    D, H, C, N = p["D"], p["H"], p["C"], p["N"]
-    return {"D": D, "H": H, "C": C, "reg": p["reg"], "W1": rng.standard_normal((D, H)) / np.sqrt(D),
-            "b1": rng.standard_normal(H) * 0.1, "W2": rng.standard_normal((H, C)) / np.sqrt(H),
-            "b2": rng.standard_normal(C) * 0.1, "X": rng.standard_normal((N, D)), "y": rng.integers(0, C, N)}
-
-
-TWO_PUBLIC = ({"notebook": True, "reg": 0.0}, {"notebook": True, "reg": 1.0},
-              {"D": 6, "H": 5, "C": 4, "N": 7, "reg": 0.3, "seed": 1})
-TWO_DRAWN = st.fixed_dictionaries({"D": st.integers(1, 8), "H": st.integers(1, 8), "C": st.integers(2, 6),
-                                   "N": st.integers(1, 8), "reg": st.sampled_from([0.0, 0.1, 1.0]),
-                                   "seed": st.integers(0, 2 ** 16)})
-
 
 def make_fc(p):
     """Weights scaled by 1/sqrt(fan-in) (activations of order 1 at any depth), nonzero biases, gammas around 1,
@@ -181,37 +152,6 @@ CNN_DRAWN = st.fixed_dictionaries({
     "N": st.integers(1, 3), "Cin": st.integers(1, 3), "H": st.sampled_from([2, 4, 6]), "W": st.sampled_from([2, 4]),
     "F": st.integers(1, 3), "fs": st.sampled_from([1, 3]), "Hd": st.integers(1, 6), "C": st.integers(2, 5),
     "reg": st.sampled_from([0.0, 0.5]), "seed": st.integers(0, 2 ** 16)})
-
-
-# ---------------------------------------------------------------- the loss layers
-
-def make_scores(p):
-    """CS231n's notebook: x = 0.001 * randn(N, C) (loss ≈ ln C for softmax, ≈ C - 1 for the SVM), or scores of
-    order 1; no two scores of a row within 1e-3 of a hinge (the SVM's kink) at this h."""
-    rng = np.random.default_rng(p["seed"])
-    x = rng.standard_normal((p["N"], p["C"])) * p.get("scale", 1.0)
-    return {"x": x, "y": rng.integers(0, p["C"], p["N"])}
-
-
-LOSS_PUBLIC = ({"N": 50, "C": 10, "scale": 0.001, "seed": 231}, {"N": 7, "C": 4, "seed": 1},
-               {"N": 1, "C": 2, "seed": 2})
-LOSS_DRAWN = st.fixed_dictionaries({"N": st.integers(1, 20), "C": st.integers(2, 8),
-                                    "scale": st.sampled_from([0.001, 1.0, 10.0]), "seed": st.integers(0, 2 ** 16)})
-
-
-def loss_checks(name, points):
-    build = lambda plan, i: plan.call(name, i["x"], i["y"])   # noqa: E731
-    return [
-        Compare(name + ".values", points, (name,), cases=Cases(make_scores, LOSS_PUBLIC, LOSS_DRAWN), build=build,
-                labels=("loss", "dx"), tol=1e-8, hints=lambda i: [nets.averaging_hint({"X": i["x"]})], examples=4,
-                description="(loss, dx) equal the reference's, both averaged over N; CS231n's notebook case first"),
-        Compare(name + ".hidden", 1, (name,), HIDDEN, cases=Cases(make_scores, (), LOSS_DRAWN), build=build,
-                labels=("loss", "dx"), tol=1e-8, examples=8, description="the same on hidden inputs"),
-        Gradient(name + ".numerical_gradient", 1, (name,), cases=Cases(make_scores, LOSS_PUBLIC[1:2]),
-                 forward=lambda plan, i: plan.call(name, i["x"], i["y"])[0],
-                 analytic=lambda plan, i: [plan.call(name, i["x"], i["y"])[1]], wrt=("x",), tol=1e-6,
-                 description="dx matches centred differences of your own loss"),
-    ]
 
 
 # ---------------------------------------------------------------- the sandwiches
@@ -280,12 +220,6 @@ def attribute(plan, model, name):
     return plan.library("builtins.getattr", model, name)
 
 
-def two_layer_init(ctx, _):
-    nets.init_check(ctx, TWO_NET, {"D": 60, "H": 40, "C": 10, "ws": 0.1, "reg": 0.0},
-                    nets.Expected({"W1": ((60, 40), "weight"), "b1": ((40,), "zeros"), "W2": ((40, 10), "weight"),
-                                   "b2": ((10,), "zeros")}, 0.1))
-
-
 def fc_init(ctx, _):
     """FullyConnectedNet([40, 30], input_dim=50, num_classes=10, batch norm, dropout, weight_scale=0.1,
     seed=5) with its default dtype float32: params, dropout_param, bn_params."""
@@ -334,26 +268,6 @@ def cnn_init(ctx, _):
     nets.check_init(params, nets.Expected({
         "W1": ((8, 3, 5, 5), "weight"), "b1": ((8,), "zeros"), "W2": ((8 * 8 * 8, 30), "weight"),
         "b2": ((30,), "zeros"), "W3": ((30, 10), "weight"), "b3": ((10,), "zeros")}, 0.1, "float32"), CNN)
-
-
-def make_at_init(p):
-    rng = np.random.default_rng(p["seed"])
-    return dict(p, X=rng.standard_normal((p["N"],) + tuple(p["input_dim"])), y=rng.integers(0, p["C"], p["N"]))
-
-
-AT_INIT = {TWO: (TWO_NET, {"D": 20, "H": 15, "C": 10, "N": 12, "input_dim": (20,), "reg": 0.0, "ws": 1e-3,
-                           "seed": 0}),
-           FC: (FC_NET, {"D": 20, "C": 10, "N": 12, "input_dim": (20,), "hidden": [15, 12], "reg": 0.0, "ws": 1e-3,
-                         "seed": 0}),
-           CNN: (CNN_NET, {"F": 4, "fs": 3, "H": 10, "C": 10, "N": 4, "input_dim": (3, 8, 8), "reg": 0.0, "ws": 1e-3,
-                           "seed": 0})}
-
-
-def at_init_check(cls, points=1):
-    net, params = AT_INIT[cls]
-    return Property(cls + ".loss_at_init", points, (cls,), cases=Cases(make_at_init, (params,)),
-                    body=lambda ctx, i: nets.loss_at_init(ctx, net, i, tol=1e-3),
-                    description="with weight_scale=1e-3 and reg=0 the loss is ln(C) (every class equally likely)")
 
 
 # ---------------------------------------------------------------- test mode: batch norm and dropout
@@ -405,6 +319,10 @@ OVERFIT = {
 }
 
 
+AT_INIT = {FC: {"D": 20, "C": 10, "N": 12, "input_dim": (20,), "hidden": [15, 12], "reg": 0.0, "ws": 1e-3, "seed": 0},
+           CNN: {"F": 4, "fs": 3, "H": 10, "C": 10, "N": 4, "input_dim": (3, 8, 8), "reg": 0.0, "ws": 1e-3, "seed": 0}}
+
+
 def overfit(cls):
     net, params, lr, steps, below = OVERFIT[cls]
     make = make_fc if cls == FC else make_cnn
@@ -424,77 +342,58 @@ def overfit(cls):
 
 # ---------------------------------------------------------------- the checks
 
-def model_checks(cls, net, make, public, drawn, wrt_case, points):
-    cases = Cases(make, public, drawn)
-    return [
-        Compare(cls + ".scores", 1, (cls,), cases=cases, build=nets.scores(net), labels=("scores",), tol=1e-7,
-                examples=2, description="loss(X) returns the scores (N, C) of fixed weights"),
-        Compare(cls + ".loss", points, (cls,), cases=cases, build=nets.loss(net), labels=("loss", "grads"),
-                tol=1e-7, hints=hints, examples=3,
-                description="loss(X, y) returns (loss, grads) equal to the reference's on fixed weights"),
-        Compare(cls + ".hidden", 1, (cls,), HIDDEN, cases=Cases(make, (), drawn), build=nets.loss(net),
-                labels=("loss", "grads"), tol=1e-7, hints=hints, examples=6, description="the same on hidden inputs"),
-        Gradient(cls + ".numerical_gradient", 2, (cls,), cases=Cases(make, (wrt_case,)), forward=nets.forward(net),
-                 analytic=nets.analytic(net), wrt=net.names(make(wrt_case)), directions=2, probes=2, tol=1e-5,
-                 description="grads match centred differences of your own loss"),
-    ]
-
-
-def fc_values(name, cases, drawn, description):
+def fc_values(name, cases, drawn, description, when=None):
     """(loss, grads) against the reference with one of FullyConnectedNet's options."""
-    return Compare(FC + "." + name, 1, (FC,), cases=Cases(make_fc, cases, drawn), build=nets.loss(FC_NET),
-                   labels=("loss", "grads"), tol=1e-7, hints=hints, examples=2, description=description)
+    return Compare(FC + "." + name, 1, (FC,), when=when, cases=Cases(make_fc, cases, drawn), build=nets.loss(FC_NET),
+                   labels=("loss", "grads"), tol=1e-7, hints=nets.half_reg_hints, examples=2, description=description)
 
 
-def fc_gradient(name, case):
+def fc_gradient(name, case, when=None):
     """The gradient of the student's own loss with one of FullyConnectedNet's options."""
-    return Gradient(FC + "." + name + "_gradient", 1, (FC,), cases=Cases(make_fc, (case,)),
+    return Gradient(FC + "." + name + "_gradient", 1, (FC,), when=when, cases=Cases(make_fc, (case,)),
                     forward=nets.forward(FC_NET), analytic=nets.analytic(FC_NET), wrt=fc_names(case), directions=2,
                     probes=1, tol=1e-5, description="grads match centred differences of your own loss (%s)" % name)
 
 
 CHECKS = (
-    [c for name, points in (("softmax_loss", 2), ("svm_loss", 1)) for c in loss_checks(name, points)]
+    loss_checks("softmax_loss", 1, when="a2_softmax_loss")
     + [c for forward in SANDWICHES for c in sandwich_checks(forward)]
-    + [Property(TWO + ".init", 1, (TWO,), cases=Cases(lambda p: p, ({},)), body=two_layer_init,
-                description="W1 (D, H), b1, W2 (H, C), b2: weights weight_scale·N(0, 1), biases 0"),
-       at_init_check(TWO)]
-    + model_checks(TWO, TWO_NET, make_two_layer, TWO_PUBLIC, TWO_DRAWN, TWO_PUBLIC[2], 2)
     + [Property(FC + ".init", 1, (FC,), cases=Cases(lambda p: p, ({},)), body=fc_init,
                 description="W1..W3, b1..b3, gamma1, beta1, gamma2, beta2 (ones, zeros) in the default dtype "
                             "float32; dropout_param and one bn_param per hidden layer"),
-       at_init_check(FC)]
-    + model_checks(FC, FC_NET, make_fc, FC_PLAIN, fc_drawn(), FC_PLAIN[2], 2)
+       nets.at_init_check(FC_NET, AT_INIT[FC])]
+    + nets.model_checks(FC_NET, make_fc, FC_PLAIN, fc_drawn(), FC_PLAIN[2], 2)
     + [fc_values("batchnorm", FC_BATCHNORM, fc_drawn("batchnorm", min_n=2),
                  "with batch normalization: (loss, grads) equal the reference's (gamma, beta included)"),
-       fc_gradient("batchnorm", FC_BATCHNORM[1])]
-    + [Compare(FC + ".batchnorm_test_mode", 1, (FC,), cases=Cases(make_fc, FC_BATCHNORM), build=batchnorm_test_mode,
+       fc_gradient("batchnorm", FC_BATCHNORM[1]),
+       Compare(FC + ".batchnorm_test_mode", 1, (FC,), cases=Cases(make_fc, FC_BATCHNORM), build=batchnorm_test_mode,
                labels=("scores",), tol=1e-7,
-               description="after two training calls, loss(X) uses the running statistics (bn_param mode 'test')")]
-    + [fc_values("layernorm", FC_LAYERNORM, fc_drawn("layernorm"),
-                 "with layer normalization: (loss, grads) equal the reference's"),
-       fc_gradient("layernorm", FC_LAYERNORM[1])]
-    + [Property(FC + ".dropout", 2, (FC,), cases=Cases(make_fc, FC_DROPOUT), body=dropout_modes,
+               description="after two training calls, loss(X) uses the running statistics (bn_param mode 'test')"),
+       fc_values("layernorm", FC_LAYERNORM, fc_drawn("layernorm"),
+                 "with layer normalization: (loss, grads) equal the reference's", when="layernorm"),
+       fc_gradient("layernorm", FC_LAYERNORM[1], when="layernorm"),
+       Property(FC + ".dropout", 2, (FC,), cases=Cases(make_fc, FC_DROPOUT), body=dropout_modes,
                 description="with dropout: test-time scores equal the reference's, the seed makes training calls "
-                            "repeat, and training differs from the network without dropout")]
-    + [fc_gradient("dropout", FC_DROPOUT[1])]
-    + [overfit(FC)]
-    + [Property(CNN + ".init", 1, (CNN,), cases=Cases(lambda p: p, ({},)), body=cnn_init,
+                            "repeat, and training differs from the network without dropout"),
+       fc_gradient("dropout", FC_DROPOUT[1]),
+       overfit(FC),
+       Property(CNN + ".init", 1, (CNN,), cases=Cases(lambda p: p, ({},)), body=cnn_init,
                 description="W1 (F, C, size, size), W2 (F·H/2·W/2, hidden), W3, zero biases, dtype float32"),
-       at_init_check(CNN)]
-    + model_checks(CNN, CNN_NET, make_cnn, CNN_PUBLIC, CNN_DRAWN, CNN_PUBLIC[0], 2)
+       nets.at_init_check(CNN_NET, AT_INIT[CNN])]
+    + nets.model_checks(CNN_NET, make_cnn, CNN_PUBLIC, CNN_DRAWN, CNN_PUBLIC[0], 2)
     + [overfit(CNN)]
 )
 
 SETTINGS = (
     Setting("DROPOUT_P", "keep", ("keep", "drop"), ((FC, "DROPOUT_P_IS_KEEP", {"keep": True, "drop": False}),),
             "how FullyConnectedNet's `dropout` reads: the probability of keeping a unit (CS231n 2018–20) or of "
-            "dropping one (2016–17)"),
+            "dropping one (2016–17)", convention="dropout_p", course_key="dropout_p"),
     Setting("DROPOUT_KW", "dropout_keep_ratio", ("dropout_keep_ratio", "dropout"), (),
-            "FullyConnectedNet's dropout keyword: dropout_keep_ratio (CS231n 2021+) or dropout (2016–2020)"),
+            "FullyConnectedNet's dropout keyword: dropout_keep_ratio (CS231n 2021+) or dropout (2016–2020)",
+            convention="fc_dropout_kw"),
     Setting("NORMALIZATION_KW", "normalization", ("normalization", "use_batchnorm"), (),
             "FullyConnectedNet's normalization keyword: normalization='batchnorm'|'layernorm' (CS231n 2018+) or "
-            "use_batchnorm=True (2016–17)"),
+            "use_batchnorm=True (2016–17)", convention="normalization_kw"),
 )
 
 CYTHON = StandIn("fast_layers", {"conv_forward_fast": "conv_forward_naive", "conv_backward_fast": "conv_backward_naive"},
@@ -502,8 +401,7 @@ CYTHON = StandIn("fast_layers", {"conv_forward_fast": "conv_forward_naive", "con
 
 ASSIGNMENT = Assignment(
     name="models", title="Fully-connected and convolutional nets (CS231n fc_net.py, cnn.py, layer_utils.py)",
-    symbols=dict({TWO: ("fc_net",), FC: ("fc_net",), CNN: ("cnn",)},
-                 **{s: ("layers",) for s in LOSSES},
+    symbols=dict({FC: ("fc_net",), CNN: ("cnn",), "softmax_loss": ("layers",)},
                  **{s: ("layer_utils",) for f, (b, _, _) in SANDWICHES.items() for s in (f, b)}),
     checks=CHECKS, reference_modules=("fc_net", "cnn", "layer_utils", "layers"), course_settings=SETTINGS,
-    stand_ins=(CYTHON,))
+    stand_ins=(CYTHON,), cs231n=CS231N)

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks.cases import Cases
+from ..checks.compare import Compare
+from ..checks.gradient import Gradient
+from ..checks.prop import Property
 from ..checks.validate import Fail, as_scalar, check_value, describe, rel_error
+from ..spec import HIDDEN
 
 DTYPE = "float64"   # dtype= passed to models that take one: a string numpy reads as np.float64 (types cannot
                     # cross the wire) — `.astype(dtype)` and `np.zeros(..., dtype=dtype)` accept it alike
@@ -130,6 +135,12 @@ def _n(x):
     return "%g" % x
 
 
+def half_reg_hints(inputs, settings=None):
+    """Diagnoses for CS231n's assignment-2 models, whose loss has 0.5·reg·ΣW² over every weight W1, W2, ..."""
+    weights = [n for n in inputs if n[:1] == "W" and n[1:].isdigit()]
+    return reg_hints(inputs, 0.5, weights) + [averaging_hint(inputs)]
+
+
 def averaging_hint(inputs):
     N = inputs["X"].shape[0]
 
@@ -218,6 +229,38 @@ def loss_at_init(ctx, net, inputs, tol=0.05):
         raise Fail("with small random weights every class is about equally likely, so the loss should be about "
                    "ln(C) = ln(%d) = %.4f; yours is %.6g" % (C, math.log(C), value), "wrong loss at initialisation",
                    hint="softmax cross-entropy with the natural log, averaged over N (and small initial weights)")
+
+
+def make_at_init(p):
+    """p plus X (N, *input_dim) and y for a loss-at-initialisation check."""
+    rng = np.random.default_rng(p["seed"])
+    return dict(p, X=rng.standard_normal((p["N"],) + tuple(p["input_dim"])), y=rng.integers(0, p["C"], p["N"]))
+
+
+def at_init_check(net, params, points=1):
+    """The loss of the student's own initialisation (weight_scale 1e-3, reg 0) is ln C."""
+    return Property(net.cls + ".loss_at_init", points, (net.cls,), cases=Cases(make_at_init, (params,)),
+                    body=lambda ctx, i: loss_at_init(ctx, net, i, tol=1e-3),
+                    description="with weight_scale=1e-3 and reg=0 the loss is ln(C) (every class equally likely)")
+
+
+def model_checks(net, make, public, drawn, wrt_case, points, hints=half_reg_hints, **kw):
+    """The value checks of one model class on parent-chosen weights: scores of loss(X); (loss, grads) of
+    loss(X, y) against the reference (public and drawn; hidden); the gradient of the student's own loss."""
+    cls, cases = net.cls, Cases(make, public, drawn)
+    return [
+        Compare(cls + ".scores", 1, (cls,), cases=cases, build=scores(net), labels=("scores",), tol=1e-7,
+                examples=2, description="loss(X) returns the scores (N, C) of fixed weights", **kw),
+        Compare(cls + ".loss", points, (cls,), cases=cases, build=loss(net), labels=("loss", "grads"),
+                tol=1e-7, hints=hints, examples=3,
+                description="loss(X, y) returns (loss, grads) equal to the reference's on fixed weights", **kw),
+        Compare(cls + ".hidden", 1, (cls,), HIDDEN, cases=Cases(make, (), drawn), build=loss(net),
+                labels=("loss", "grads"), tol=1e-7, hints=hints, examples=6, description="the same on hidden inputs",
+                **kw),
+        Gradient(cls + ".numerical_gradient", 2, (cls,), cases=Cases(make, (wrt_case,)), forward=forward(net),
+                 analytic=analytic(net), wrt=net.names(make(wrt_case)), directions=2, probes=2, tol=1e-5,
+                 description="grads match centred differences of your own loss", **kw),
+    ]
 
 
 # ---------------------------------------------------------------- training inside the worker

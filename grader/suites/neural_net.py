@@ -150,7 +150,7 @@ def compare(name, points, cases, build, labels, visibility="visible", examples=0
 
 
 CHECKS = [
-    Property(NET + ".init", 1, (NET,), cases=Cases(lambda p: p, ({},)), body=init_body,
+    Property(NET + ".init", 1, (NET,), cases=Cases(lambda p: p, ({},)), body=init_body, when="own_init",
              description="W1 (D, H), b1 (H,), W2 (H, C), b2 (C,): weights std·N(0, 1), biases 0"),
     Property(NET + ".loss_at_init", 1, (NET,), cases=Cases(make_at_init, ({"C": 10, "seed": 0},)),
              body=at_init_body, description="with std=1e-4 and reg=0 the loss is ln(C) (every class equally likely)"),
@@ -177,8 +177,10 @@ CHECKS = [
 ]
 
 SETTINGS = (Setting("REG_SCALE", 1.0, (1.0, 0.5), ((NET, "REG_SCALE", None),),
-                    "the loss's factor of reg·(ΣW1² + ΣW2²): 1.0 (CS231n 2017–2020), 0.5 (2016)"),)
+                    "the loss's factor of reg·(ΣW1² + ΣW2²): 1.0 (CS231n 2017–2020), 0.5 (2016)",
+                    convention="neural_net_reg_scale"),)
 
 ASSIGNMENT = Assignment(
     name="neural_net", title="A two-layer net with its own training loop (CS231n assignment 1, neural_net.py)",
-    symbols={NET: ("neural_net",)}, checks=CHECKS, reference_modules=("neural_net",), course_settings=SETTINGS)
+    symbols={NET: ("neural_net",)}, checks=CHECKS, reference_modules=("neural_net",), course_settings=SETTINGS,
+    cs231n={NET: (2016, 2020)})
