@@ -111,10 +111,10 @@ def train_contract(ctx, i, cls):
                    hint="predict the class with the highest score X.dot(W)")
 
 
-def lazy_init(ctx, _):
+def lazy_init(ctx, i):
     """train with learning_rate 0 on y in 0..C-1: W is 0.001·N(0, 1) of shape (D, C)."""
     rng = np.random.default_rng(0)
-    D, C = 100, 10
+    D, C = i["D"], i["C"]
     X, y = rng.standard_normal((30, D)), np.arange(30) % C
     plan = ctx.plan()
     nets.seed(plan, 0)
@@ -130,7 +130,8 @@ CHECKS = [
                                                                       {"N": 1, "D": 3, "C": 2, "seed": 1})),
             build=lambda plan, i: plan.method(with_weights(plan, SOFTMAX, i["W"]), "predict", i["X"]),
             labels=("y_pred",), exact=True, description="the class with the highest score X.dot(W)"),
-    Property(BASE + ".init", 1, (SOFTMAX,), cases=Cases(lambda p: p, ({},)), body=lazy_init, when="own_init",
+    Property(BASE + ".init", 1, (SOFTMAX,), cases=Cases(lambda p: p, ({"D": 100, "C": 10},)), body=lazy_init,
+             when="own_init",
              description="the first train call makes W = 0.001·N(0, 1) of shape (D, max(y) + 1)"),
 ] + [
     Compare(cls + ".train_step", 1 if cls == SVM else 2, (cls,), cases=Cases(identical_rows, TRAJECTORY),

@@ -220,54 +220,66 @@ def attribute(plan, model, name):
     return plan.library("builtins.getattr", model, name)
 
 
-def fc_init(ctx, _):
+FC_INIT = {"hidden_dims": [40, 30], "input_dim": 50, "num_classes": 10, "weight_scale": 0.1, "seed": 5,
+           "keep": 0.5, "normalization": "batchnorm"}
+
+
+def fc_init(ctx, i):
     """FullyConnectedNet([40, 30], input_dim=50, num_classes=10, batch norm, dropout, weight_scale=0.1,
     seed=5) with its default dtype float32: params, dropout_param, bn_params."""
     plan = ctx.plan()
     nets.seed(plan, 0)
-    model = plan.new(FC, [40, 30], input_dim=50, num_classes=10, weight_scale=0.1, seed=5,
-                     **dropout_kwargs(plan.settings, 0.5), **normalization_kwargs(plan.settings, "batchnorm"))
+    model = plan.new(FC, i["hidden_dims"], input_dim=i["input_dim"], num_classes=i["num_classes"],
+                     weight_scale=i["weight_scale"], seed=i["seed"], **dropout_kwargs(plan.settings, i["keep"]),
+                     **normalization_kwargs(plan.settings, i["normalization"]))
     plan.returns(nets.params_of(plan, model), attribute(plan, model, "dropout_param"),
                  attribute(plan, model, "bn_params"))
     params, dropout_param, bn_params = ctx.run_student(plan)
+    dims = [i["input_dim"]] + i["hidden_dims"] + [i["num_classes"]]
+    L = len(dims) - 1
     shapes = {}
-    dims = [50, 40, 30, 10]
-    for k in range(1, 4):
+    for k in range(1, L + 1):
         shapes["W%d" % k] = ((dims[k - 1], dims[k]), "weight")
         shapes["b%d" % k] = ((dims[k],), "zeros")
-        if k < 3:
+        if k < L:
             shapes["gamma%d" % k], shapes["beta%d" % k] = ((dims[k],), "ones"), ((dims[k],), "zeros")
-    nets.check_init(params, nets.Expected(shapes, 0.1, "float32"), FC)
-    extra = sorted(k for k in params if k in ("gamma3", "beta3", "W4", "b4"))
+    nets.check_init(params, nets.Expected(shapes, i["weight_scale"], "float32"), FC)
+    extra = sorted(k for k in params if k in ("gamma%d" % L, "beta%d" % L, "W%d" % (L + 1), "b%d" % (L + 1)))
     if extra:
-        raise Fail("params has %s: the last affine layer has no normalization after it" % ", ".join(extra),
-                   "wrong parameters", hint="gamma/beta for the L - 1 hidden layers only")
-    p = next(iter(dropout_kwargs(plan.settings, 0.5).values()))
-    if not isinstance(dropout_param, dict) or dropout_param.get("p") != p or dropout_param.get("mode") != "train" \
-            or dropout_param.get("seed") != 5:
-        raise Fail("dropout_param should be {'mode': 'train', 'p': %r, 'seed': 5} for this network, got %r"
-                   % (p, dropout_param if isinstance(dropout_param, dict) else describe(dropout_param)),
-                   "wrong dropout_param", hint="self.dropout_param = {'mode': 'train', 'p': ...} plus the seed "
-                                               "(the provided constructor code)")
-    if not isinstance(bn_params, (list, tuple)) or len(bn_params) != 2 or \
+        raise nets.hinted("params has %s: the last affine layer has no normalization after it" % ", ".join(extra),
+                          "wrong parameters", hint="gamma/beta for the L - 1 hidden layers only")
+    p = next(iter(dropout_kwargs(plan.settings, i["keep"]).values()))
+    want = {"mode": "train", "p": p, "seed": i["seed"]}
+    if not isinstance(dropout_param, dict) or any(dropout_param.get(k) != v for k, v in want.items()):
+        raise nets.hinted("dropout_param should be %r for this network, got %r"
+                          % (want, dropout_param if isinstance(dropout_param, dict) else describe(dropout_param)),
+                          "wrong dropout_param", hint="self.dropout_param = {'mode': 'train', 'p': ...} plus the seed "
+                                                      "(the provided constructor code)")
+    if not isinstance(bn_params, (list, tuple)) or len(bn_params) != L - 1 or \
             not all(isinstance(b, dict) and b.get("mode") == "train" for b in bn_params):
-        raise Fail("bn_params should be a list of one {'mode': 'train'} per hidden layer (2 here), got %s"
-                   % (bn_params if isinstance(bn_params, (list, tuple)) else describe(bn_params)),
-                   "wrong bn_params", hint="self.bn_params = [{'mode': 'train'} for i in range(self.num_layers - 1)]")
+        raise nets.hinted("bn_params should be a list of one {'mode': 'train'} per hidden layer (%d here), got %s"
+                          % (L - 1, bn_params if isinstance(bn_params, (list, tuple)) else describe(bn_params)),
+                          "wrong bn_params",
+                          hint="self.bn_params = [{'mode': 'train'} for i in range(self.num_layers - 1)]")
 
 
-def cnn_init(ctx, _):
+CNN_INIT = {"input_dim": (3, 16, 16), "num_filters": 8, "filter_size": 5, "hidden_dim": 30, "num_classes": 10,
+            "weight_scale": 0.1}
+
+
+def cnn_init(ctx, i):
     """ThreeLayerConvNet(input_dim=(3, 16, 16), num_filters=8, filter_size=5, hidden_dim=30, weight_scale=0.1)
     with its default dtype float32."""
     plan = ctx.plan()
     nets.seed(plan, 0)
-    model = plan.new(CNN, input_dim=(3, 16, 16), num_filters=8, filter_size=5, hidden_dim=30, num_classes=10,
-                     weight_scale=0.1)
+    model = plan.new(CNN, **i)
     plan.returns(nets.params_of(plan, model))
     (params,) = ctx.run_student(plan)
+    (C, H, W), F, size, hidden = i["input_dim"], i["num_filters"], i["filter_size"], i["hidden_dim"]
     nets.check_init(params, nets.Expected({
-        "W1": ((8, 3, 5, 5), "weight"), "b1": ((8,), "zeros"), "W2": ((8 * 8 * 8, 30), "weight"),
-        "b2": ((30,), "zeros"), "W3": ((30, 10), "weight"), "b3": ((10,), "zeros")}, 0.1, "float32"), CNN)
+        "W1": ((F, C, size, size), "weight"), "b1": ((F,), "zeros"), "W2": ((F * (H // 2) * (W // 2), hidden), "weight"),
+        "b2": ((hidden,), "zeros"), "W3": ((hidden, i["num_classes"]), "weight"), "b3": ((i["num_classes"],), "zeros")},
+        i["weight_scale"], "float32"), CNN)
 
 
 # ---------------------------------------------------------------- test mode: batch norm and dropout
@@ -327,14 +339,14 @@ def overfit(cls):
     net, params, lr, steps, below = OVERFIT[cls]
     make = make_fc if cls == FC else make_cnn
 
-    def body(ctx, _):
-        i = make(params)
+    def body(ctx, p):
+        i = make(p)
         plan = ctx.plan()
         model = nets.build(plan, net, i)
         plan.returns(*nets.sgd(plan, model, net.names(i), i["X"], i["y"], lr, steps))
         nets.judge_losses(ctx.run_student(plan), below, "%d SGD steps (learning rate %g) on %d examples"
                           % (steps, lr, params["N"]))
-    return Property(cls + ".overfit", 1, (cls,), cases=Cases(lambda p: p, ({},)), body=body,
+    return Property(cls + ".overfit", 1, (cls,), cases=Cases(lambda p: p, (params,)), body=body,
                     requires=(cls + ".loss",),
                     description="%d SGD steps on a batch of %d examples from fixed starting weights bring the loss "
                                 "below %g (the reference's ends below 0.01)" % (steps, params["N"], below))
@@ -375,7 +387,7 @@ def fc_gradient(name, case, when=None):
 CHECKS = (
     loss_checks("softmax_loss", 1, when="a2_softmax_loss")
     + [c for forward in SANDWICHES for c in sandwich_checks(forward)]
-    + [Property(FC + ".init", 1, (FC,), cases=Cases(lambda p: p, ({},)), body=fc_init,
+    + [Property(FC + ".init", 1, (FC,), cases=Cases(lambda p: p, (FC_INIT,)), body=fc_init,
                 description="W1..W3, b1..b3, gamma1, beta1, gamma2, beta2 (ones, zeros) in the default dtype "
                             "float32; dropout_param and one bn_param per hidden layer"),
        nets.at_init_check(FC_NET, AT_INIT[FC])]
@@ -394,7 +406,7 @@ CHECKS = (
                             "repeat, and training differs from the network without dropout"),
        fc_gradient("dropout", FC_DROPOUT[1]),
        overfit(FC),
-       Property(CNN + ".init", 1, (CNN,), cases=Cases(lambda p: p, ({},)), body=cnn_init,
+       Property(CNN + ".init", 1, (CNN,), cases=Cases(lambda p: p, (CNN_INIT,)), body=cnn_init,
                 description="W1 (F, C, size, size), W2 (F·H/2·W/2, hidden), W3, zero biases, dtype float32"),
        nets.at_init_check(CNN_NET, AT_INIT[CNN])]
     + nets.model_checks(CNN_NET, make_cnn, CNN_PUBLIC, CNN_DRAWN, CNN_PUBLIC[0], 2)

@@ -84,6 +84,11 @@ def seed(plan, value):
     plan.call("random.seed", value)
 
 
+def hinted(message, category, hint=None, abort=False):
+    """A Fail whose message ends with its hint (visible checks show the message, hidden ones the hint)."""
+    return Fail(message + ("\nhint: " + hint if hint else ""), category, hint=hint, abort=abort)
+
+
 # ---------------------------------------------------------------- regularization diagnoses
 
 def reg_hints(inputs, scale, weights, label="reg·ΣW²"):
@@ -166,11 +171,11 @@ class Expected:
 def check_init(params, expected, what):
     """The student's params dict against `expected` (a Fail names the first difference)."""
     if type(params) is not dict:
-        raise Fail("%s.params should be a dict, got %s" % (what, describe(params)), "wrong type",
+        raise hinted("%s.params should be a dict, got %s" % (what, describe(params)), "wrong type",
                    hint="self.params = {} in the constructor, then self.params['W1'] = ...")
     missing = [k for k in expected.shapes if k not in params]
     if missing:
-        raise Fail("%s.params has no %s (it has: %s)" % (what, ", ".join(missing), ", ".join(sorted(map(str, params)))
+        raise hinted("%s.params has no %s (it has: %s)" % (what, ", ".join(missing), ", ".join(sorted(map(str, params)))
                                                          or "nothing"),
                    "missing parameters", hint="name the parameters W1, b1, W2, b2, ... (gamma1, beta1, ... with "
                                               "normalization), as the docstring says")
@@ -178,13 +183,13 @@ def check_init(params, expected, what):
         value = params[name]
         check_value(value, np.zeros(shape, dtype=expected.dtype), "params[%r]" % name, np.inf)
         if value.dtype != np.dtype(expected.dtype):
-            raise Fail("params[%r] has dtype %s; the model's dtype is %s" % (name, value.dtype, expected.dtype),
+            raise hinted("params[%r] has dtype %s; the model's dtype is %s" % (name, value.dtype, expected.dtype),
                        "wrong dtype", hint="cast every parameter to dtype (the provided code: "
                                            "self.params[k] = v.astype(dtype))")
         if kind in ("zeros", "ones"):
             want = 0.0 if kind == "zeros" else 1.0
             if not np.all(value == want):
-                raise Fail("params[%r] should be all %s at initialisation, found values from %.4g to %.4g"
+                raise hinted("params[%r] should be all %s at initialisation, found values from %.4g to %.4g"
                            % (name, kind, value.min(), value.max()), "wrong initialisation",
                            hint="biases and betas start at 0, gammas at 1")
             continue
@@ -195,7 +200,7 @@ def check_init(params, expected, what):
                 hint = "the standard deviation is weight_scale², not weight_scale: " + hint
             elif std == 0:
                 hint = "all weights are equal: " + hint + "; equal weights never break the symmetry"
-            raise Fail("params[%r] should be drawn from N(0, %g²): its entries have mean %.3g and standard deviation "
+            raise hinted("params[%r] should be drawn from N(0, %g²): its entries have mean %.3g and standard deviation "
                        "%.3g" % (name, expected.scale, mean, std), "wrong initialisation", hint=hint)
     return "%d parameters as expected" % len(expected.shapes)
 
@@ -221,12 +226,12 @@ def loss_at_init(ctx, net, inputs, tol=0.05):
     plan.returns(plan.method(model, "loss", inputs["X"], inputs["y"], *net.loss_args(inputs)))
     (out,) = ctx.run_student(plan)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Fail("loss(X, y) should return (loss, grads), returned %s" % describe(out), "wrong return value",
+        raise hinted("loss(X, y) should return (loss, grads), returned %s" % describe(out), "wrong return value",
                    hint="return loss, grads when y is given")
     value = as_scalar(out[0], "the loss")
     C = inputs["C"]
     if not abs(value - math.log(C)) <= tol:
-        raise Fail("with small random weights every class is about equally likely, so the loss should be about "
+        raise hinted("with small random weights every class is about equally likely, so the loss should be about "
                    "ln(C) = ln(%d) = %.4f; yours is %.6g" % (C, math.log(C), value), "wrong loss at initialisation",
                    hint="softmax cross-entropy with the natural log, averaged over N (and small initial weights)")
 
@@ -287,10 +292,10 @@ def blob_params():
 def check_history(history, num_iters):
     """A loss history: a list (or array) of num_iters numbers."""
     if not isinstance(history, (list, tuple)) and type(history) is not np.ndarray:
-        raise Fail("the loss history should be a list, got %s" % describe(history), "wrong return value",
+        raise hinted("the loss history should be a list, got %s" % describe(history), "wrong return value",
                    hint="append the minibatch loss to a list every iteration and return it")
     if len(history) != num_iters:
-        raise Fail("the loss history has %d entries after num_iters=%d: append the minibatch loss every iteration"
+        raise hinted("the loss history has %d entries after num_iters=%d: append the minibatch loss every iteration"
                    % (len(history), num_iters), "wrong loss history")
     return [as_scalar(v, "loss_history[%d]" % k) for k, v in enumerate(history)]
 
@@ -300,10 +305,10 @@ def check_training(first, second, whole, what, below=0.5):
     starting weights on the whole training set: the runs agree (reproducible), the first minibatch loss is not
     the whole set's (minibatches are sampled), and the loss falls below `below` of its start."""
     if first != second:
-        raise Fail("train gave two different loss histories after the same np.random.seed", "not reproducible",
+        raise hinted("train gave two different loss histories after the same np.random.seed", "not reproducible",
                    hint="sample the minibatches with np.random (np.random.choice), not Python's random module")
     if abs(first[0] - whole) < 1e-12:
-        raise Fail("the first loss of train equals the loss on the whole training set: train must sample a "
+        raise hinted("the first loss of train equals the loss on the whole training set: train must sample a "
                    "minibatch of batch_size examples each iteration", "not minibatch SGD",
                    hint="X_batch = X[idx], y_batch = y[idx] with idx = np.random.choice(num_train, batch_size)")
     judge_losses(first, below * first[0], what)
@@ -330,11 +335,11 @@ def judge_losses(values, below, what):
     losses = [as_scalar(v, "the loss of step %d" % i) for i, v in enumerate(values)]
     if not all(np.isfinite(losses)):
         i = next(i for i, v in enumerate(losses) if not np.isfinite(v))
-        raise Fail("%s: the loss became %s at step %d" % (what, losses[i], i), "training diverged",
+        raise hinted("%s: the loss became %s at step %d" % (what, losses[i], i), "training diverged",
                    hint="a gradient that is far too large (not averaged over N?) or of the wrong sign")
     last = float(np.mean(losses[-5:]))
     if not last < below:
-        raise Fail("%s: the loss went from %.4g to %.4g (the mean of the last five) in %d steps; a correct model "
+        raise hinted("%s: the loss went from %.4g to %.4g (the mean of the last five) in %d steps; a correct model "
                    "gets below %.3g here" % (what, losses[0], last, len(losses), below), "does not learn",
                    hint="the gradients do not point downhill: check their signs and which parameter each belongs to")
     return losses

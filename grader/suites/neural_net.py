@@ -63,10 +63,14 @@ def hints(inputs, settings=None):
 
 # ---------------------------------------------------------------- initialisation
 
-def init_body(ctx, inputs):
-    expected = nets.Expected({"W1": ((100, 50), "weight"), "b1": ((50,), "zeros"), "W2": ((50, 10), "weight"),
-                              "b2": ((10,), "zeros")}, scale=0.1)
-    nets.init_check(ctx, TWO_LAYER, {"D": 100, "H": 50, "C": 10, "std": 0.1}, expected)
+INIT = {"input_size": 100, "hidden_size": 50, "output_size": 10, "std": 0.1}
+
+
+def init_body(ctx, i):
+    D, H, C = i["input_size"], i["hidden_size"], i["output_size"]
+    expected = nets.Expected({"W1": ((D, H), "weight"), "b1": ((H,), "zeros"), "W2": ((H, C), "weight"),
+                              "b2": ((C,), "zeros")}, scale=i["std"])
+    nets.init_check(ctx, TWO_LAYER, {"D": D, "H": H, "C": C, "std": i["std"]}, expected)
 
 
 def at_init_body(ctx, inputs):
@@ -150,7 +154,7 @@ def compare(name, points, cases, build, labels, visibility="visible", examples=0
 
 
 CHECKS = [
-    Property(NET + ".init", 1, (NET,), cases=Cases(lambda p: p, ({},)), body=init_body, when="own_init",
+    Property(NET + ".init", 1, (NET,), cases=Cases(lambda p: p, (INIT,)), body=init_body, when="own_init",
              description="W1 (D, H), b1 (H,), W2 (H, C), b2 (C,): weights std·N(0, 1), biases 0"),
     Property(NET + ".loss_at_init", 1, (NET,), cases=Cases(make_at_init, ({"C": 10, "seed": 0},)),
              body=at_init_body, description="with std=1e-4 and reg=0 the loss is ln(C) (every class equally likely)"),

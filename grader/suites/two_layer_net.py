@@ -81,16 +81,20 @@ TWO_DRAWN = st.fixed_dictionaries({"D": st.integers(1, 8), "H": st.integers(1, 8
                                    "seed": st.integers(0, 2 ** 16)})
 
 
-def two_layer_init(ctx, _):
-    nets.init_check(ctx, NET, {"D": 60, "H": 40, "C": 10, "ws": 0.1, "reg": 0.0},
-                    nets.Expected({"W1": ((60, 40), "weight"), "b1": ((40,), "zeros"), "W2": ((40, 10), "weight"),
-                                   "b2": ((10,), "zeros")}, 0.1))
+INIT = {"input_dim": 60, "hidden_dim": 40, "num_classes": 10, "weight_scale": 0.1}
+
+
+def two_layer_init(ctx, i):
+    D, H, C, scale = i["input_dim"], i["hidden_dim"], i["num_classes"], i["weight_scale"]
+    nets.init_check(ctx, NET, {"D": D, "H": H, "C": C, "ws": scale, "reg": 0.0},
+                    nets.Expected({"W1": ((D, H), "weight"), "b1": ((H,), "zeros"), "W2": ((H, C), "weight"),
+                                   "b2": ((C,), "zeros")}, scale))
 
 
 
 CHECKS = (
     loss_checks("softmax_loss", 2) + loss_checks("svm_loss", 1)
-    + [Property(TWO + ".init", 1, (TWO,), cases=Cases(lambda p: p, ({},)), body=two_layer_init,
+    + [Property(TWO + ".init", 1, (TWO,), cases=Cases(lambda p: p, (INIT,)), body=two_layer_init,
                 description="W1 (D, H), b1, W2 (H, C), b2: weights weight_scale·N(0, 1), biases 0"),
        nets.at_init_check(NET, {"D": 20, "H": 15, "C": 10, "N": 12, "input_dim": (20,), "reg": 0.0, "ws": 1e-3,
                                 "seed": 0})]
