@@ -75,8 +75,9 @@ class Submission:
 
     def stand_in(self, stand_in, folder=None):
         """The rebindings a spec.StandIn asks for in this submission: ([(module, name, symbol, symbol's module)],
-        a note for the student), or ([], None) when the provider is absent, can run, or the student's own
-        symbols are missing (then the provided code fails as it is, with its own message)."""
+        (provider, what it needs, the student's symbols, the names they stand in for) for the note), or ([], None)
+        when the provider is absent, can run, or the student's own symbols are missing (then the provided code
+        fails as it is, with its own message)."""
         providers = [f for f in self.files if f.tree is not None and f.module.split(".")[-1] == stand_in.provider
                      and _uses(f.tree, stand_in.needs)]
         present = {f.module.split(".")[-1] for f in self.files}
@@ -93,10 +94,8 @@ class Submission:
             and any(isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[-1] == stand_in.provider
                     for n in ast.walk(f.tree))]
         binds = [(m, name, symbol, where) for m in modules for name, (symbol, where) in own.items()]
-        note = ("%s.py needs %s, compiled from Cython, which a hand-in does not contain: your %s stand in for %s "
-                "(the same values, slower)" % (stand_in.provider, " and ".join(stand_in.needs),
-                                               " and ".join(s for s, _ in own.values()), " and ".join(own)))
-        return binds, note
+        return binds, (stand_in.provider, " and ".join(stand_in.needs), " and ".join(s for s, _ in own.values()),
+                       " and ".join(own))
 
     def definition(self, symbol, hints=(), folder=None):
         """The AST node of `symbol`, or of `Class.method`."""

@@ -22,10 +22,11 @@ class Context:
                 self.modules[symbol] = src.module
         self.binds = []                  # spec.StandIn: the student's own code for provided code that cannot run
         for stand_in in assignment.stand_ins:
-            binds, note = submission.stand_in(stand_in, assignment.name)
+            binds, names = submission.stand_in(stand_in, assignment.name)
             self.binds += binds
-            if note:
-                self.notes.append("%s: %s" % (assignment.name, note))
+            if names:
+                self.notes.append("%s: %s.py needs %s, compiled from Cython, which a hand-in does not contain: your %s "
+                                  "stand in for %s (the same values, slower)" % ((assignment.name,) + names))
 
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""

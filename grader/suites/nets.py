@@ -110,9 +110,7 @@ def reg_hints(inputs, scale, weights, label="reg·ΣW²"):
         if abs(a + scale) < 1e-6:
             return "the regularization term (%s·%s) is missing from the loss" % (_n(scale), label)
         if abs(a) > 1e-9 and abs(scale + a - round(scale + a, 1)) < 1e-6 and scale + a > 0:
-            return ("the loss has %s·%s; this course uses %s·%s" % (_n(scale + a), label, _n(scale), label)
-                    + (" (CS231n's fc_net: \"make sure that your L2 regularization includes a factor of 0.5\")"
-                       if scale == 0.5 else ""))
+            return "the loss has %s·%s; this course uses %s·%s" % (_n(scale + a), label, _n(scale), label)
         bias_total = sum(float(np.sum(b * b)) for b in biases.values())
         if bias_total and abs(float(s) - float(e) - scale * reg * bias_total) < 1e-8 * max(1, abs(float(e))):
             return "the biases are regularized too: only the weights are"
