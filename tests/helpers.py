@@ -67,3 +67,17 @@ def assert_caught(result, check, still=(), says="", report=None):
         assert report.score < report.max_score
     for other in still:
         assert result[other].status == "passed", (other, result[other].output)
+
+
+def mutant_tree(tmp_path, assignment, file, edits, uses=()):
+    """reference/<assignment> with every (old, new) edit applied to `file`, beside the references in `uses` that it
+    imports (the models reference imports conv_pool's layers, ...): grade the returned folder."""
+    for name in tuple(uses) + (assignment,):
+        shutil.copytree(os.path.join(REFERENCE, name), tmp_path / name)
+    target = tmp_path / assignment / file
+    source = target.read_text()
+    for old, new in edits:
+        assert old in source, "mutant does not apply: %r not in %s" % (old, file)
+        source = source.replace(old, new)
+    target.write_text(source)
+    return str(tmp_path)

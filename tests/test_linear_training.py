@@ -1,11 +1,8 @@
 """Mutants of the linear_training reference (CS231n's LinearClassifier.train / predict)."""
-import os
-import shutil
-
 import pytest
 
 from grader.course import Course
-from helpers import REFERENCE
+from helpers import mutant_tree
 from partial import graded
 
 LC = "linear_classifier.py"
@@ -13,15 +10,7 @@ LC = "linear_classifier.py"
 
 def tree(tmp_path, edits):
     """reference/linear_training with `edits`, beside the linear_classifiers reference it imports."""
-    for name in ("linear_classifiers", "linear_training"):
-        shutil.copytree(os.path.join(REFERENCE, name), tmp_path / name)
-    target = tmp_path / "linear_training" / LC
-    text = target.read_text()
-    for old, new in edits:
-        assert old in text, "mutant does not apply: %r not in %s" % (old, LC)
-        text = text.replace(old, new)
-    target.write_text(text)
-    return str(tmp_path)
+    return mutant_tree(tmp_path, "linear_training", LC, edits, ("linear_classifiers",))
 
 
 MUTANTS = [

@@ -1,16 +1,13 @@
 """Mutants of the models reference (FullyConnectedNet, ThreeLayerConvNet, the sandwiches): each realistic
 mistake loses points at the check meant to catch it. The reference imports the conv_pool, dropout,
 normalization and two_layer_net references, so a mutant is a copy of those folders with models/ changed."""
-import os
-import shutil
-
 import numpy as np
 import pytest
 
 from grader import spec
 from grader.course import Course
 from grader.sandbox.plan import Ref
-from helpers import REFERENCE
+from helpers import mutant_tree
 from partial import graded
 
 USES = ("conv_pool", "dropout", "normalization", "two_layer_net")
@@ -19,15 +16,7 @@ FC, CNN, UTILS = "fc_net.py", "cnn.py", "layer_utils.py"
 
 def models_tree(tmp_path, file, edits):
     """reference/models with `edits` applied to `file`, beside the references it imports."""
-    for name in USES + ("models",):
-        shutil.copytree(os.path.join(REFERENCE, name), tmp_path / name)
-    target = tmp_path / "models" / file
-    text = target.read_text()
-    for old, new in edits:
-        assert old in text, "mutant does not apply: %r not in %s" % (old, file)
-        text = text.replace(old, new)
-    target.write_text(text)
-    return str(tmp_path)
+    return mutant_tree(tmp_path, "models", file, edits, USES)
 
 
 # (name, file, [(old, new)], the check that must fail, words its output must hold, checks that must still pass)

@@ -1,26 +1,15 @@
 """Mutants of the two_layer_net reference (fc_net.py's TwoLayerNet, svm_loss and softmax_loss) and CS231n's
 notebook numbers."""
-import os
-import shutil
-
 import numpy as np
 import pytest
 
-from helpers import REFERENCE
+from helpers import mutant_tree
 from partial import graded
 
 
 def tree(tmp_path, file, edits):
     """reference/two_layer_net with `edits`, beside the conv_pool reference it imports."""
-    for name in ("conv_pool", "two_layer_net"):
-        shutil.copytree(os.path.join(REFERENCE, name), tmp_path / name)
-    target = tmp_path / "two_layer_net" / file
-    text = target.read_text()
-    for old, new in edits:
-        assert old in text, "mutant does not apply: %r not in %s" % (old, file)
-        text = text.replace(old, new)
-    target.write_text(text)
-    return str(tmp_path)
+    return mutant_tree(tmp_path, "two_layer_net", file, edits, ("conv_pool",))
 
 
 NET, LAYERS = "fc_net.py", "layers.py"
