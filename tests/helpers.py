@@ -81,3 +81,33 @@ def mutant_tree(tmp_path, assignment, file, edits, uses=()):
         source = source.replace(old, new)
     target.write_text(source)
     return str(tmp_path)
+
+
+def _inlined(source):
+    """A reference module with its imports of other assignments' references (`try: from reference.conv_pool.layers
+    import ... except ImportError: ...`, as the models reference has) replaced by those modules' code."""
+    import ast
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    for node in reversed(tree.body):
+        if isinstance(node, ast.Try) and any(isinstance(n, ast.ImportFrom) and (n.module or "").startswith("reference.")
+                                             for n in node.body):
+            code = []
+            for n in node.body:
+                with open(os.path.join(ROOT, *n.module.split(".")) + ".py", encoding="utf-8") as f:
+                    code.append(_inlined(f.read()))
+            lines[node.lineno - 1:node.end_lineno] = "\n\n".join(code).splitlines()
+    return "\n".join(lines) + "\n"
+
+
+def standalone_reference(dest, name):
+    """reference/<name> written to `dest` as a student's folder stands alone: the layers it imports from other
+    assignments' references pasted in (as the stubs ask students to paste theirs)."""
+    os.makedirs(dest, exist_ok=True)
+    for module in os.listdir(os.path.join(REFERENCE, name)):
+        if module.endswith(".py"):
+            with open(os.path.join(REFERENCE, name, module), encoding="utf-8") as f:
+                text = _inlined(f.read())
+            with open(os.path.join(dest, module), "w", encoding="utf-8") as f:
+                f.write(text)
+    return str(dest)

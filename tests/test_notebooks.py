@@ -15,7 +15,7 @@ from grader.notebook import convert
 from grader.run import grade
 from grader.studentkit.notebooks import make_notebook, paste
 from grader.submission import SubmissionError
-from helpers import REFERENCE, ROOT, STUBS
+from helpers import REFERENCE, ROOT, STUBS, standalone_reference
 
 L0 = probe("l0")
 NAMES = [pytest.param(a.name, marks=[pytest.mark.slow] if a.needs_torch else []) for a in spec.assignments()
@@ -44,33 +44,8 @@ def outcomes_of(path, name="linear_classifiers"):
 
 # ------------------------------------------------------------------ generated notebooks
 
-def inlined(source):
-    """A reference module with its imports of other assignments' references (`try: from reference.conv_pool.layers
-    import ... except ImportError: ...`, as the models reference has) replaced by those modules' code: what a
-    student pastes into the notebook's one namespace."""
-    import ast
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    for node in reversed(tree.body):
-        if isinstance(node, ast.Try) and any(isinstance(n, ast.ImportFrom) and (n.module or "").startswith("reference.")
-                                             for n in node.body):
-            code = []
-            for n in node.body:
-                with open(os.path.join(ROOT, *n.module.split(".")) + ".py", encoding="utf-8") as f:
-                    code.append(inlined(f.read()))
-            lines[node.lineno - 1:node.end_lineno] = "\n\n".join(code).splitlines()
-    return "\n".join(lines) + "\n"
-
-
 def solution(tmp_path, name):
-    """The reference of `name` as a folder a notebook can be filled from (see inlined)."""
-    folder = tmp_path / "reference" / name
-    folder.mkdir(parents=True)
-    for module in os.listdir(os.path.join(REFERENCE, name)):
-        if module.endswith(".py"):
-            with open(os.path.join(REFERENCE, name, module), encoding="utf-8") as f:
-                (folder / module).write_text(inlined(f.read()))
-    return str(folder)
+    return standalone_reference(tmp_path / "reference" / name, name)
 
 
 @pytest.mark.parametrize("name", NAMES)

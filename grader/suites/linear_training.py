@@ -13,12 +13,13 @@ softmax.py beside it; the losses themselves are graded by the linear_classifiers
 - the lazy initialisation: W is 0.001·N(0, 1) of shape (D, max(y) + 1), made on the first train call.
 """
 import numpy as np
+from hypothesis import strategies as st
 
 from ..checks.cases import Cases
 from ..checks.compare import Compare
 from ..checks.prop import Property
 from ..checks.validate import Fail, as_scalar, check_value
-from ..spec import Assignment
+from ..spec import HIDDEN, Assignment
 from . import nets
 
 BASE, SVM, SOFTMAX = "LinearClassifier", "LinearSVM", "Softmax"
@@ -44,11 +45,15 @@ def identical_rows(p):
     """N copies of one example (every minibatch of any size up to N is the same), a preset W."""
     case = make_case(dict(p, N=1))
     return dict(case, X=np.repeat(case["X"], p["N"], axis=0), y=np.repeat(case["y"], p["N"]), lr=p["lr"],
-                reg=p["reg"], iters=p["iters"], batch=p["batch"])
+                reg=p["reg"], iters=p["iters"], batch=min(p["batch"], p["N"]))   # without replacement works too
 
 
 TRAJECTORY = ({"D": 5, "C": 3, "N": 8, "batch": 8, "lr": 0.1, "reg": 0.0, "iters": 4, "seed": 1},
               {"D": 4, "C": 4, "N": 6, "batch": 3, "lr": 0.5, "reg": 0.0, "iters": 3, "seed": 2})
+TRAJECTORY_DRAWN = st.fixed_dictionaries({
+    "D": st.integers(1, 6), "C": st.integers(2, 5), "N": st.integers(1, 8), "batch": st.integers(1, 8),
+    "lr": st.sampled_from([0.01, 0.1, 1.0]), "reg": st.just(0.0), "iters": st.integers(1, 4),
+    "seed": st.integers(0, 2 ** 16)})
 
 
 def trajectory(cls):
@@ -140,6 +145,9 @@ CHECKS = [
                         "after it equal the reference's (W -= learning_rate · grad)")
     for cls in (SVM, SOFTMAX)
 ] + [
+    Compare(SOFTMAX + ".hidden", 1, (SOFTMAX,), HIDDEN, cases=Cases(identical_rows, (), TRAJECTORY_DRAWN),
+            build=trajectory(SOFTMAX), labels=("loss_history", "W"), tol=1e-7, examples=6,
+            description="the same trajectory on hidden shapes, batch sizes and learning rates"),
     Property(BASE + ".train_reg", 1, (SOFTMAX,), cases=Cases(identical_rows, TRAJECTORY[:1]), body=reg_reaches_loss,
              requires=(SOFTMAX + ".train_step",), description="train passes reg to the loss"),
 ] + [
