@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from grader import spec
 from grader.course import Course
 from grader.run import grade, select
 from grader.submission import prepare

@@ -31,7 +31,7 @@ from ..checks.compare import Compare
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
 from ..checks.validate import Fail, as_scalar, check_value, describe
-from ..spec import HIDDEN, Assignment, Setting, StandIn
+from ..spec import Assignment, Setting, StandIn
 from . import nets
 from .two_layer_net import loss_checks
 

@@ -18,7 +18,7 @@ from ..checks.cases import Cases
 from ..checks.compare import Compare
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
-from ..checks.validate import Fail, as_scalar, check_value, describe
+from ..checks.validate import Fail, as_scalar, describe
 from ..spec import HIDDEN, Assignment, Setting
 from . import nets
 

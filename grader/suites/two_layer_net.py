@@ -28,7 +28,7 @@ NET = nets.Net(TWO, ctor=lambda plan, i: ((), {"input_dim": i["D"], "hidden_dim"
 
 def make_scores(p):
     """CS231n's notebook: x = 0.001 * randn(N, C) (loss ≈ ln C for softmax, ≈ C - 1 for the SVM), or scores of
-    order 1; no two scores of a row within 1e-3 of a hinge (the SVM's kink) at this h."""
+    order 1 (the SVM's gradient case has no margin within 1e-3 of its hinge: tests/reference checks it)."""
     rng = np.random.default_rng(p["seed"])
     x = rng.standard_normal((p["N"], p["C"])) * p.get("scale", 1.0)
     return {"x": x, "y": rng.integers(0, p["C"], p["N"])}
