@@ -28,6 +28,8 @@ class BundleError(Exception):
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, while it builds the autograder image (Ubuntu base image).
+# Lines marked "# apt" or "# index" only fetch packages: tests/test_batch_gradescope.py runs this script with
+# offline stand-ins for them (the libraries put in the venv), every other line as written.
 set -euo pipefail
 SOURCE="${AUTOGRADER_ROOT:-/autograder}/source"
 VENV="${AUTOGRADER_ROOT:-/autograder}/venv"
@@ -37,23 +39,24 @@ PY=""
 for candidate in python3.13 python3.12 python3.11; do
   if command -v "$candidate" >/dev/null 2>&1; then PY="$candidate"; break; fi
 done
-apt-get update -qq
+apt-get update -qq  # apt
 if [ -z "$PY" ]; then
-  apt-get install -y -qq python3.11 python3.11-venv
+  apt-get install -y -qq python3.11 python3.11-venv  # apt
   PY=python3.11
 else
-  apt-get install -y -qq "${PY}-venv" || true
+  apt-get install -y -qq "${PY}-venv" || true  # apt
 fi
 "$PY" -m venv "$VENV"
-"$VENV/bin/pip" install -q --upgrade pip
+"$VENV/bin/pip" install -q --upgrade pip  # index
 # torch: the CPU-only wheel from the PyTorch index, at the version constraints.txt pins (PyPI's default
 # wheel would pull several GB of CUDA libraries that Gradescope's CPU machines cannot use).
-"$VENV/bin/pip" install -q --index-url https://download.pytorch.org/whl/cpu -c "$SOURCE/dlgrader/constraints.txt" torch
+"$VENV/bin/pip" install -q --index-url https://download.pytorch.org/whl/cpu -c "$SOURCE/dlgrader/constraints.txt" torch  # index
+# A normal (not editable) install: grader/, reference/ and their libraries all in the venv's site-packages.
 "$VENV/bin/pip" install -q -c "$SOURCE/dlgrader/constraints.txt" "$SOURCE/dlgrader"
 "$VENV/bin/python" -m grader.cli list > /dev/null     # fail the image build now, not at the first submission
 # Isolation beyond L0: bubblewrap for L2 where the image allows it, sandbox users for L1 (root builds the
 # image); the build log then says which layers the submissions will get.
-apt-get install -y -qq bubblewrap || true
+apt-get install -y -qq bubblewrap || true  # apt
 "$VENV/bin/python" -m grader.cli doctor --setup --slots 2 || true
 """
 
@@ -71,8 +74,13 @@ if [ -f "$ROOT/submission_metadata.json" ]; then
   ARGS+=(--gradescope-metadata "$ROOT/submission_metadata.json")
 fi
 cd "$ROOT"
-exec "$PYTHON" -m grader.cli grade "$ROOT/submission" __ASSIGNMENTS__ ${ARGS[@]+"${ARGS[@]}"} \
+rm -f "$ROOT/results/results.json"
+"$PYTHON" -m grader.cli grade "$ROOT/submission" __ASSIGNMENTS__ ${ARGS[@]+"${ARGS[@]}"} \
      --format gradescope -o "$ROOT/results/results.json"
+status=$?
+# 2 with a results.json: nothing gradable was handed in; the zero result says why, and the student sees it.
+if [ "$status" = 2 ] && [ -s "$ROOT/results/results.json" ]; then exit 0; fi
+exit "$status"
 """
 
 
@@ -129,24 +137,30 @@ def sources():
     return files
 
 
-def build_gradescope(out_zip, names=(), course_path=None):
+def build_gradescope(out_zip, names=(), course_path=None, allow_default_secret=None):
     every = [a.name for a in spec.assignments()]
     unknown = sorted(set(names) - set(every))
     if unknown:
         raise BundleError("unknown assignment(s): %s (see `dlgrader list`)" % ", ".join(unknown))
     names = [n for n in every if n in names] if names else every
     course_path = course_path or os.environ.get("DLGRADER_COURSE")
+    from .course import DEFAULT_SECRET, Course, DefaultSecretError, refuse_default_secret
+    try:
+        course = Course.load(course_path) if course_path else Course()
+    except (OSError, ValueError) as exc:
+        raise BundleError("bad course settings: %s" % exc)
+    try:
+        refuse_default_secret(course, allow_default_secret)
+    except DefaultSecretError as exc:
+        raise BundleError(str(exc))
+    default = course.secret == DEFAULT_SECRET     # allowed: run_autograder says so too
+    grade_args = ["-a %s" % shlex.quote(n) for n in names] + (["--allow-default-secret"] if default else [])
     files = [("setup.sh", SETUP_SH.encode()),
-             ("run_autograder", RUN_AUTOGRADER.replace(
-                 "__ASSIGNMENTS__", " ".join("-a %s" % shlex.quote(n) for n in names)).encode()),
+             ("run_autograder", RUN_AUTOGRADER.replace("__ASSIGNMENTS__", " ".join(grade_args)).encode()),
              ("dlgrader.json", (json.dumps({"grader": __version__, "assignments": names,
-                                            "course": bool(course_path)}, indent=2) + "\n").encode())]
+                                            "course": bool(course_path), "default_secret": default},
+                                           indent=2) + "\n").encode())]
     if course_path:
-        from .course import Course
-        try:
-            Course.load(course_path)
-        except (OSError, ValueError) as exc:
-            raise BundleError("bad course settings: %s" % exc)
         with open(course_path, "rb") as f:
             files.append(("course.toml", f.read()))
     files += sources()

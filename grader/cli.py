@@ -7,15 +7,28 @@
     dlgrader merge OUTDIR... -o OUT                 join shard outputs into one gradebook
     dlgrader gradescope -o autograder.zip [-a NAME]...   a Gradescope autograder bundle
     dlgrader release OUT [-a NAME]... [--course FILE]                  the student kit (no reference, no secret)
-    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--check]   the analytic answer key
+    dlgrader answers [--variant ID] [--format md|json|tex|toml] [--update|--check]   the analytic answer key
 
-`grade` exits 0 whenever grading ran, whatever the score; 2 when it could not run (bad arguments).
+Exit status: see EXIT_STATUS below (`dlgrader --help` prints it).
 """
 import argparse
 import os
 import sys
 
 from .util import atomic_write
+
+EXIT_STATUS = """exit status:
+  grade   0  graded, whatever the score (a student who scored zero included)
+          2  not graded: bad arguments, a path that does not exist, or a submission in which nothing
+             gradable was found (one line on stderr says why; with -o and a format other than text the
+             zero result is written all the same, so Gradescope or Classroom shows the student why)
+  check   0  every public check that ran passed;  1  a public check failed;  2  as for grade
+  batch   0  the class was graded (errors and timeouts of single students are in the summary);  2  bad
+             arguments or input;  130  interrupted (rerun with --resume)
+  merge   0  merged;  1  some students have no result yet;  2  the shards do not fit together
+  answers --check  0  the stored key is right;  1  an answer differs
+  release, gradescope  0  written;  2  bad arguments
+  any     2  a usage error (unknown command or option)"""
 
 
 def cmd_list(args):
@@ -70,6 +83,9 @@ def load_isolation(args):
 
 
 def cmd_grade(args):
+    if not os.path.exists(args.path):
+        print("dlgrader: no such file or folder: %s" % args.path, file=sys.stderr)
+        return 2
     start_probe(args)
     from .run import grade
     try:
@@ -83,15 +99,23 @@ def cmd_grade(args):
     student_id = args.student_id
     if student_id is None and args.gradescope_metadata:
         student_id = gradescope_student_id(args.gradescope_metadata)
+    from .course import DefaultSecretError
+    from .run import NothingToGrade
     try:
         report = grade(args.path, args.assignment or (), course, isolation=iso, slot=args.slot,
-                       student_id=student_id)
+                       student_id=student_id, allow_default_secret=args.allow_default_secret or None, strict=True)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
-    text = {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json,
-            "gradescope": lambda: report.to_gradescope(args.lang), "classroom": report.to_classroom,
-            "markdown": lambda: report.to_markdown(args.lang), "html": lambda: report.to_html(args.lang)}[args.format]()
+    except DefaultSecretError as exc:
+        print("dlgrader: %s" % exc, file=sys.stderr)
+        return 2
+    except NothingToGrade as exc:   # a wrong argument, or a student who handed in nothing gradable: exit 2
+        print("dlgrader: nothing to grade in %s: %s" % (args.path, exc), file=sys.stderr)
+        if args.output and args.format != "text":   # Gradescope, Classroom: the student still sees why
+            atomic_write(args.output, render(exc.report, args))
+        return 2
+    text = render(report, args)
     if args.output:
         atomic_write(args.output, text)
         if args.format != "text":
@@ -99,6 +123,12 @@ def cmd_grade(args):
     else:
         sys.stdout.write(text)
     return 0
+
+
+def render(report, args):
+    return {"text": lambda: report.to_text(lang=args.lang), "json": report.to_json,
+            "gradescope": lambda: report.to_gradescope(args.lang), "classroom": report.to_classroom,
+            "markdown": lambda: report.to_markdown(args.lang), "html": lambda: report.to_html(args.lang)}[args.format]()
 
 
 def gradescope_student_id(path):
@@ -158,7 +188,8 @@ def cmd_batch(args):
         outcome = run_batch(args.input, args.output, args.assignment or (), jobs=args.jobs, resume=args.resume,
                             shard=shard, id_pattern=args.id_pattern, course_path=args.course, force=args.force,
                             retry_errors=args.retry_errors, timeout=args.timeout, progress=Progress(),
-                            isolation=args.isolation, require=args.require, lang=args.lang)
+                            isolation=args.isolation, require=args.require, lang=args.lang,
+                            allow_default_secret=args.allow_default_secret or None)
     except (BatchError, InputError, PoolError) as exc:
         print("dlgrader batch: %s" % exc, file=sys.stderr)
         return 2
@@ -191,13 +222,20 @@ def cmd_merge(args):
 def cmd_gradescope(args):
     from .bundle import BundleError, build_gradescope
     try:
-        names = build_gradescope(args.output, args.assignment or (), course_path=args.course)
+        names = build_gradescope(args.output, args.assignment or (), course_path=args.course,
+                                 allow_default_secret=args.allow_default_secret or None)
     except BundleError as exc:
         print("dlgrader gradescope: %s" % exc, file=sys.stderr)
         return 2
     print("wrote %s (assignments: %s); upload it as the autograder of a Gradescope programming assignment"
           % (args.output, ", ".join(names)), file=sys.stderr)
     return 0
+
+
+def add_secret_arg(p):
+    p.add_argument("--allow-default-secret", action="store_true",
+                   help="run hidden checks even without a course secret (their inputs are then predictable from "
+                        "the public source; recorded in the results); also $DLGRADER_ALLOW_DEFAULT_SECRET=1")
 
 
 def add_isolation_args(p):
@@ -234,14 +272,16 @@ def cmd_doctor(args):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.")
+    p = argparse.ArgumentParser(prog="dlgrader", description="Grade CS231n-style deep-learning exercises.",
+                                epilog=EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version="dlgrader " + __import__("grader").__version__)
     sub = p.add_subparsers(dest="command", required=True)
     ls = sub.add_parser("list", help="list assignments and their checks")
     ls.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the descriptions")
     ls.add_argument("--course", help="course settings (TOML; default $DLGRADER_COURSE): its profile's checks")
     ls.set_defaults(func=cmd_list)
-    g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)")
+    g = sub.add_parser("grade", help="grade one submission (.py, folder, CS231n package, .zip, .ipynb)",
+                       epilog=EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
     g.add_argument("path")
     g.add_argument("-a", "--assignment", action="append", help="grade only this assignment (repeatable)")
     g.add_argument("--format", choices=("text", "json", "gradescope", "classroom", "markdown", "html"),
@@ -250,6 +290,7 @@ def parser():
     g.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the feedback (text, markdown, html)")
     g.add_argument("-o", "--output", help="write the result here (atomically) instead of stdout")
     g.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_secret_arg(g)
     add_isolation_args(g)
     g.add_argument("--slot", type=int, default=0, help="sandbox slot (concurrent gradings use different slots)")
     g.add_argument("--student-id", help="the student's id: picks their variant of the written answers")
@@ -261,7 +302,8 @@ def parser():
     d.add_argument("--setup", action="store_true", help="create the sandbox users (root)")
     d.add_argument("--slots", type=int, default=os.cpu_count() or 2, help="sandbox users to create")
     d.set_defaults(func=cmd_doctor)
-    c = sub.add_parser("check", help="run the public checks on your work")
+    c = sub.add_parser("check", help="run the public checks on your work", epilog=EXIT_STATUS,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("assignment", nargs="?")
     c.add_argument("--path", default=None, help="your work: a folder, file, .zip or .ipynb (default: . or, in the "
                                                 "student kit, assignments/<name>/)")
@@ -290,6 +332,7 @@ def parser():
     b.add_argument("--id-pattern", metavar="REGEX", help="student id from each entry's name: group `id`, "
                                                           "else group 1, else the whole match")
     b.add_argument("--course", help="course settings (TOML); default $DLGRADER_COURSE")
+    add_secret_arg(b)
     b.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the students' reports")
     b.add_argument("--force", action="store_true", help="start OUTDIR again; with --resume: resume even if "
                                                         "the grader version or course settings changed")
@@ -306,12 +349,15 @@ def parser():
     gs.add_argument("-o", "--output", required=True, help="the .zip to write (e.g. autograder.zip)")
     gs.add_argument("-a", "--assignment", action="append", help="assignment(s) it grades (default: every one)")
     gs.add_argument("--course", help="course settings (TOML) to bundle; default $DLGRADER_COURSE")
+    add_secret_arg(gs)
     gs.set_defaults(func=cmd_gradescope)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    import signal   # `kill` (SIGTERM) unwinds like Ctrl-C: workers killed, temporary files removed
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     return args.func(args)
 
 

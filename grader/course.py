@@ -24,6 +24,29 @@ from dataclasses import asdict, dataclass, field
 from .sandbox.client import Limits
 
 DEFAULT_SECRET = "dlgrader-default-secret"
+ALLOW_ENV = "DLGRADER_ALLOW_DEFAULT_SECRET"   # =1: the same as --allow-default-secret (CI, the project's tests)
+
+
+class DefaultSecretError(ValueError):
+    """Hidden checks would run with the public default secret (the message says what to do)."""
+
+
+def allow_default_secret(flag=None):
+    """Whether hidden checks may run with the default secret: the flag when given, else the environment."""
+    if flag is not None:
+        return bool(flag)
+    return os.environ.get(ALLOW_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def refuse_default_secret(course, allowed=None):
+    """Raise DefaultSecretError when `course` has the default secret and that is not allowed: the secret is in
+    the grader's public source, so anyone can recompute every hidden input from it."""
+    if course.secret == DEFAULT_SECRET and not allow_default_secret(allowed):
+        raise DefaultSecretError(
+            "hidden checks need a course secret: without one they use dlgrader's default secret, which is public, "
+            "so anyone with the source can recompute every hidden input. Give --course FILE (or $DLGRADER_COURSE) "
+            "with `secret = \"...\"`, or --allow-default-secret to grade anyway (recorded in the results as "
+            "default_secret: true)")
 
 
 @dataclass
@@ -43,7 +66,7 @@ class Course:
         if not path:
             from . import studentkit as bundle
             return bundle.course() if bundle.active() else cls()   # the bundle's public settings, no secret
-        import tomllib   # here, not at the top: the student kit also runs on Python 3.10 (no course file there)
+        import tomllib   # here, not at the top: only a course file needs it
         with open(path, "rb") as f:
             data = tomllib.load(f)
         limits = Limits(**data.pop("limits", {}))

@@ -9,9 +9,13 @@ L2  bubblewrap: a fresh mount namespace holding only the system libraries, the i
     (read-only) and a private work dir; private /tmp and /dev/shm; no network; a PID namespace that dies with
     the grader. Fallback without bwrap: `unshare --net`.
 
-On a machine whose interpreter is not readable by other users (e.g. pyenv under /root, mode 700), L1 alone
-cannot start the worker; inside L2 the interpreter is bind-mounted and the uid switch happens in the sandbox
-(`setpriv`), so L1 and L2 work together.
+On a machine whose interpreter is not readable by other users (e.g. pyenv under /root, mode 700), inside L2
+the interpreter is bind-mounted and the uid switch happens in the sandbox (`setpriv`); without bubblewrap, L1
+runs a mirror of the interpreter and its libraries that the sandbox uids can read (hard links under
+/var/lib/dlgrader, so nothing is copied; the grader and reference are left out of it).
+
+As root, student code never runs as root: a configuration without a uid switch is used only when asked for
+(`--isolation l0`); when no uid switch works, grading is refused with what to do.
 """
 import contextlib
 import functools
@@ -19,6 +23,8 @@ import os
 import pwd
 import shutil
 import signal
+import site
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,11 +32,11 @@ import time
 from dataclasses import dataclass, field
 
 LEVELS = ("l0", "l1", "l2")
-HIDDEN_PACKAGES = ("grader", "reference", "assignments")
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/passwd", "/etc/group",
              "/etc/nsswitch.conf", "/etc/localtime")
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32")
 SANDBOX_WORKER = "/opt/dlgrader/worker.py"
+MIRROR = "/var/lib/dlgrader"       # root only: interpreter mirrors readable by the sandbox uids (see above)
 
 
 class IsolationError(Exception):
@@ -66,15 +72,130 @@ class Isolation:
         if self.bwrap:
             args["launcher"] = bwrap_command(self.bwrap, root, workdir, uid, self.userns)
             args["worker_path"] = SANDBOX_WORKER
-        elif uid is not None:
-            args["user"] = uid
-        if self.unshare_net and not self.bwrap:
+        elif uid is not None:   # an interpreter the slot uid can read, and the worker outside the grader package
+            args.update(readable_interpreter(), worker_path=worker_copy())
+            if self.unshare_net:     # root makes the namespace, then drops to the slot uid inside it
+                args["launcher"] = [self.unshare_net, "--net", "--"] + setpriv_command(uid)
+            else:
+                args["user"] = uid
+        elif self.unshare_net:
             args["launcher"] = [self.unshare_net, "--net"] + (
                 [] if os.geteuid() == 0 else ["--user", "--map-root-user"])
         return args
 
 
 # ---------------------------------------------------------------- L1: users, cgroups, cleanup
+
+def setpriv_command(user):
+    """A prefix that drops from root to `user`: no groups, no capabilities, no new privileges."""
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    return [setpriv, "--reuid=%d" % user.pw_uid, "--regid=%d" % user.pw_gid, "--clear-groups", "--no-new-privs",
+            "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def others_can_read(path):
+    """Whether a user other than the owner can reach and read `path` (every parent directory searchable)."""
+    path = os.path.realpath(path)
+    try:
+        parent = os.path.dirname(path)
+        while parent != os.path.dirname(parent):
+            if not os.stat(parent).st_mode & stat.S_IXOTH:
+                return False
+            parent = os.path.dirname(parent)
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return bool(mode & stat.S_IROTH) and (not stat.S_ISDIR(mode) or bool(mode & stat.S_IXOTH))
+
+
+def interpreter_trees():
+    """(the real interpreter, the directory trees it and the worker need: its installation, numpy/torch)."""
+    python = os.path.realpath(sys.executable)
+    trees = []
+    for d in [os.path.realpath(sys.base_prefix)] + [os.path.realpath(p) for p in library_dirs()]:
+        if not any(d == t or d.startswith(t + os.sep) for t in trees):
+            trees = [t for t in trees if not t.startswith(d + os.sep)] + [d]
+    return python, trees
+
+
+@functools.lru_cache(maxsize=1)
+def readable_interpreter():
+    """Sandbox arguments (python, libraries, env) that run the worker from files a slot uid can read: the real
+    interpreter when it is readable (a venv's link may not be), else a mirror of its trees in MIRROR."""
+    python, trees = interpreter_trees()
+    libraries = [os.path.realpath(p) for p in library_dirs()]
+    if all(others_can_read(p) for p in [python] + trees):
+        return {"python": python, "libraries": worker_dirs()}   # site-packages without dlgrader's own entries
+    mirror = build_mirror(trees)
+
+    def moved(path):
+        for i, tree in enumerate(trees):
+            if path == tree or path.startswith(tree + os.sep):
+                return os.path.join(mirror, str(i), os.path.relpath(path, tree))
+        return path
+    return {"python": moved(python), "libraries": [moved(p) for p in libraries],
+            "env": {"LD_LIBRARY_PATH": os.path.join(moved(trees[0]), "lib")}}
+
+
+def build_mirror(trees):
+    """MIRROR/python-<key>/<i>/: each tree, readable by everyone: directories made, files hard-linked (the same
+    bytes; a file others cannot read is copied instead, so the original's mode is never changed), links kept,
+    the grader's and the reference's packages left out. Built once per interpreter and libraries (atomically)."""
+    import hashlib
+    import json
+    key = hashlib.sha256(json.dumps([trees, sys.version, os.stat(os.path.realpath(sys.executable)).st_mtime])
+                         .encode()).hexdigest()[:12]
+    target = os.path.join(MIRROR, "python-" + key)
+    if os.path.isfile(os.path.join(target, ".complete")):
+        return target
+    os.makedirs(MIRROR, mode=0o755, exist_ok=True)
+    os.chmod(MIRROR, 0o755)
+    fresh = tempfile.mkdtemp(prefix=".building-", dir=MIRROR)
+    try:
+        for i, tree in enumerate(trees):
+            _mirror_tree(tree, os.path.join(fresh, str(i)), trees, target)
+        with open(os.path.join(fresh, ".complete"), "w") as f:
+            f.write("\n".join(trees) + "\n")
+        os.chmod(fresh, 0o755)
+        try:
+            os.rename(fresh, target)
+        except OSError:       # another grader built it meanwhile
+            if not os.path.isfile(os.path.join(target, ".complete")):
+                raise
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    return target
+
+
+def _mirror_tree(src, dest, trees, target):
+    for dirpath, dirnames, filenames in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        out = os.path.normpath(os.path.join(dest, rel))
+        os.makedirs(out, mode=0o755, exist_ok=True)
+        os.chmod(out, 0o755)
+        if os.path.basename(dirpath) in ("site-packages", "dist-packages"):
+            dirnames[:] = [d for d in dirnames if d not in HIDDEN_PACKAGES]
+        for name in dirnames + filenames:
+            full, copy = os.path.join(dirpath, name), os.path.join(out, name)
+            if os.path.islink(full):
+                link = os.readlink(full)
+                for i, tree in enumerate(trees):   # an absolute link into a mirrored tree points into the mirror
+                    if os.path.isabs(link) and (link == tree or link.startswith(tree + os.sep)):
+                        link = os.path.join(target, str(i), os.path.relpath(link, tree))
+                os.symlink(link, copy)
+                if name in dirnames:
+                    dirnames.remove(name)
+            elif name in filenames:
+                mode = os.lstat(full).st_mode
+                if not stat.S_ISREG(mode):
+                    continue
+                try:
+                    if not mode & stat.S_IROTH:
+                        raise OSError("not readable by others")
+                    os.link(full, copy)
+                except OSError:
+                    shutil.copy2(full, copy)
+                    os.chmod(copy, 0o755 if mode & stat.S_IXUSR else 0o644)
 
 def slot_user(slot, create=True):
     name = "dlgrader-s%d" % slot
@@ -201,12 +322,17 @@ def library_dirs():
     return library_paths()
 
 
+def worker_dirs():
+    from .sandbox.client import worker_paths
+    return worker_paths()
+
+
 @functools.lru_cache(maxsize=1)
 def worker_copy():
     """A copy of worker.py outside the grader package (the package itself is hidden in the sandbox)."""
     from .sandbox.client import WORKER
-    directory = tempfile.mkdtemp(prefix="dlgrader-worker-")
-    os.chmod(directory, 0o755)
+    from .tempdirs import make
+    directory = make("worker")       # removed when this process exits, reaped if it is killed
     target = os.path.join(directory, "worker.py")
     shutil.copyfile(WORKER, target)
     os.chmod(target, 0o644)
@@ -214,6 +340,7 @@ def worker_copy():
 
 
 def bwrap_command(bwrap, root, workdir, user, userns):
+    from .sandbox.client import HIDDEN_PACKAGES
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid", "--unshare-net",
            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
     if userns:
@@ -227,6 +354,7 @@ def bwrap_command(bwrap, root, workdir, user, userns):
             prefixes.append(p)
     libs = [os.path.realpath(d) for d in library_dirs()]
     binds += [(p, p, True) for p in prefixes + [d for d in libs if not any(d.startswith(q + os.sep) for q in prefixes)]]
+    binds += [(v, v, True) for v in worker_dirs() if v not in libs]   # views of them without dlgrader's own
     binds += [(root, root, True), (workdir, workdir, False), (worker_copy(), SANDBOX_WORKER, True)]
     # bwrap would create missing parents of a mount point with mode 0700, which the sandbox uid cannot cross
     mounted = {dest for _, dest, _ in binds} | {"/tmp", "/proc", "/dev", "/dev/shm"}
@@ -240,16 +368,14 @@ def bwrap_command(bwrap, root, workdir, user, userns):
         cmd += ["--perms", "0755", "--dir", p]
     for src, dest, ro in binds:
         cmd += ["--ro-bind" if ro else "--bind", src, dest]
-    for d in libs + [os.path.join(p, "lib") for p in prefixes]:
+    for d in dict.fromkeys(libs + [s for p in prefixes for s in site.getsitepackages([p])]):
         for name in HIDDEN_PACKAGES:  # even when installed in site-packages, the grader stays out of view
             hidden = os.path.join(d, name)
             if os.path.isdir(hidden):
                 cmd += ["--tmpfs", hidden]
     cmd += ["--chdir", workdir]
     if user is not None:
-        setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
-        cmd += ["--", setpriv, "--reuid=%d" % user.pw_uid, "--regid=%d" % user.pw_gid, "--clear-groups",
-                "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
+        cmd += ["--"] + setpriv_command(user)[:-1]
     else:
         cmd += ["--"]
     return cmd
@@ -259,8 +385,8 @@ def bwrap_command(bwrap, root, workdir, user, userns):
 
 def _try(iso, timeout=20.0):
     """Run the full sandbox command on a trivial program; (works, why not)."""
-    top = tempfile.mkdtemp(prefix="dlgrader-probe-")
-    os.chmod(top, 0o755)
+    from .tempdirs import make, remove
+    top = make("probe")
     root, work = os.path.join(top, "sub"), os.path.join(top, "work")
     os.makedirs(root)
     os.makedirs(work)
@@ -271,15 +397,17 @@ def _try(iso, timeout=20.0):
     except (OSError, subprocess.SubprocessError, IsolationError) as exc:
         return False, "%s: %s" % (type(exc).__name__, str(exc)[:300])
     finally:
-        shutil.rmtree(top, ignore_errors=True)
+        remove(top)
 
 
 def _run_probe(iso, root, work, slot, timeout):
     from .sandbox.client import WORKER, worker_env
     args = iso.sandbox_args(root, work, slot)
     user = args.get("user")
-    cmd = args.get("launcher", []) + [sys.executable, "-I", "-S", args.get("worker_path", WORKER), "--probe"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=work, env=worker_env(work),
+    cmd = args.get("launcher", []) + [args.get("python", sys.executable), "-I", "-S", args.get("worker_path", WORKER),
+                                      "--probe"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=work,
+                          env=dict(worker_env(work), **args.get("env", {})),
                           stdin=subprocess.DEVNULL, **({} if user is None else {
                               "user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}))
     if args.get("cleanup"):
@@ -296,14 +424,22 @@ def candidates():
     out = []
     if bwrap and root:
         out.append((Isolation(["L0", "L1", "L2"], bwrap=bwrap, uid_switch=True), "bwrap + per-slot uid"))
-    if bwrap:
-        out.append((Isolation(["L0", "L2"], bwrap=bwrap, userns=True), "bwrap with a user namespace"))
+    if unshare and root:
+        out.append((Isolation(["L0", "L1", "L2"], unshare_net=unshare, uid_switch=True),
+                    "unshare --net + per-slot uid (no filesystem isolation)"))
     if root:
         out.append((Isolation(["L0", "L1"], uid_switch=True), "per-slot uid"))
+    if bwrap:   # as root, the ones below run the worker as root: only with --isolation l0 (see `probe`)
+        out.append((Isolation(["L0", "L2"], bwrap=bwrap, userns=True), "bwrap with a user namespace"))
     if unshare:
         out.append((Isolation(["L0", "L2"], unshare_net=unshare), "unshare --net (no filesystem isolation)"))
     out.append((Isolation(["L0"]), "process boundary with limits"))
     return out
+
+
+AS_ROOT = ("as root, dlgrader never runs student code as root, and no sandbox user works here. Install bubblewrap "
+           "(`apt-get install bubblewrap`), check `dlgrader doctor`, or give --isolation l0 to run student code "
+           "as root anyway (a fork bomb is then unbounded and every file of the machine is exposed)")
 
 
 L0_DETAIL = ("separate process: rlimits (CPU, address space, file size, open files, no core), wall-clock "
@@ -329,6 +465,8 @@ def probe(mode="auto"):
     for iso, label in candidates():
         if not wanted(iso, mode):
             continue
+        if os.geteuid() == 0 and not iso.uid_switch and mode != "l0":
+            continue          # the worker would run as root: never unless asked for by name
         if iso.layers == ["L0"]:
             iso.details = {"L0": L0_DETAIL, "probes": tried}
             return iso
@@ -340,14 +478,20 @@ def probe(mode="auto"):
             if "L1" in iso.layers:
                 iso.details["L1"] = "dedicated uid per slot (dlgrader-s<N>), all its processes killed after " \
                                     "each submission, pids cgroup where writable"
+                if not iso.bwrap:
+                    iso.details["L1"] += "; interpreter: %s" % readable_interpreter()["python"]
             if "L2" in iso.layers:
                 iso.details["L2"] = ("bubblewrap: only system libraries, interpreter, numerical libraries, the "
                                      "submission (read-only) and a private work dir visible; private /tmp and "
                                      "/dev/shm; no network; PID namespace") if iso.bwrap else \
                     "network namespace only (unshare --net); files are not hidden"
+            if os.geteuid() == 0 and not iso.uid_switch:
+                iso.details["warning"] = "student code runs as root (--isolation l0)"
             return iso
-    raise IsolationError("isolation level %s is not available here: %s" % (
-        mode, "; ".join("%s: %s" % kv for kv in tried.items()) or "no mechanism found"))
+    why = "; ".join("%s: %s" % kv for kv in tried.items()) or "no mechanism found"
+    if os.geteuid() == 0:
+        raise IsolationError("%s (tried: %s)" % (AS_ROOT, why))
+    raise IsolationError("isolation level %s is not available here: %s" % (mode, why))
 
 
 def require(iso, level):
@@ -371,7 +515,7 @@ def advice():
         pass
     if os.geteuid() != 0:
         tips.append("run as root (or via sudo) for L1: a dedicated uid per slot")
-    elif os.path.realpath(sys.executable).startswith("/root/"):
-        tips.append("the interpreter lives under /root (mode 700): L1 works only inside bubblewrap here; a venv "
-                    "made from /usr/bin/python3 makes L1 work without it")
+    elif not shutil.which("bwrap") and not all(map(others_can_read, [interpreter_trees()[0]] + interpreter_trees()[1])):
+        tips.append("the interpreter is not readable by other users (pyenv under /root?): inside bubblewrap it is "
+                    "mounted; without, L1 runs a readable mirror of it under %s (hard links, built once)" % MIRROR)
     return tips

@@ -16,9 +16,11 @@ and the student is told which global, which cell, and why.
 import ast
 import builtins
 import codecs
+import io
 import json
 import re
 import symtable
+import tokenize
 from dataclasses import dataclass, field
 
 GRADED_TAGS = {"graded", "solution", "autograded"}
@@ -316,12 +318,25 @@ def strip_magics(source):
     out = []
     for line in lines:
         s = line.strip()
-        if s.startswith(("%", "!")) or re.match(r"^[\w.]+\s*=\s*[!%]", s) or (s.endswith("?") and
-                                                                                re.match(r"^[\w.?]+$", s)):
-            out.append("")
-        else:
-            out.append(line)
+        magic = s.startswith(("%", "!")) or re.match(r"^[\w.]+\s*=\s*[!%]", s) or (s.endswith("?") and
+                                                                                   re.match(r"^[\w.?]+$", s))
+        out.append("" if magic and not _continues("\n".join(out)) else line)
     return "\n".join(out)
+
+
+def _continues(text):
+    """Whether `text` ends inside a statement (an open bracket or string, a backslash): the next line is then
+    its continuation (`"%d" ... \\n % (x)`), never an IPython magic."""
+    if text.rstrip().endswith("\\"):
+        return True
+    try:
+        for _ in tokenize.generate_tokens(io.StringIO(text + "\n").readline):
+            pass
+    except tokenize.TokenError:       # EOF in a multi-line statement or string
+        return True
+    except (SyntaxError, ValueError):  # an indentation error etc.: the compiler will say so
+        return False
+    return False
 
 
 # ------------------------------------------------------------------ definitions

@@ -16,9 +16,11 @@ def _version(name):
 
 
 def environment(course):
+    from .course import DEFAULT_SECRET
     return {"grader": __version__, "python": platform.python_version(), "numpy": _version("numpy"),
             "torch": _version("torch"), "hypothesis": _version("hypothesis"), "platform": sys.platform,
-            "course_config": course.config_hash(), "profile": getattr(course, "profile", "dlgrader")}
+            "course_config": course.config_hash(), "profile": getattr(course, "profile", "dlgrader"),
+            "default_secret": course.secret == DEFAULT_SECRET}   # true: hidden inputs were predictable
 
 
 @dataclass

@@ -6,21 +6,21 @@ import contextlib
 import importlib
 import os
 import re
-import shutil
-import tempfile
 import time
 import traceback
 
-from . import spec
+from . import spec, tempdirs
 from .checks.cases import render
 from .checks.context import Context
+from .checks.grounds import blocked_by
 from .checks.validate import Fail
-from .course import Course
+from .course import Course, refuse_default_secret
 from .report import Report, environment
 from .sandbox.client import Sandbox
 from .sandbox.plan import LocalRunner
 from .sandbox.recorded import NotRecorded
 from .submission import SubmissionError, prepare
+from .util import safe_text
 
 
 def select(submission, names):
@@ -65,38 +65,86 @@ def _defines(submission, assignment, every):
     return False
 
 
-def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None):
+class NothingToGrade(Exception):
+    """`grade(strict=True)`: the submission holds nothing the selected assignments grade. `.args[0]` says why
+    in one line; `.report` is its zero result, every check failed with that line, none of them run."""
+
+    def __init__(self, why, report):
+        super().__init__(why)
+        self.report = report
+
+
+def nothing_gradable(submission, assignments):
+    """Why `submission` (None: it could not be read) holds nothing that `assignments` grade, in one line for
+    the user; None when at least one of their functions, classes or answers files is there."""
+    if submission is None:
+        return "the submission could not be read"
+    if submission.answers and any(a.answers for a in assignments):
+        return None
+    if any(submission.find(symbol, hints, a.name)[0] is not None for a in assignments
+           for symbol, hints in a.symbols.items()):
+        return None
+    broken = [f for f in submission.files if f.problem]
+    if broken:
+        return "%s could not be read: %s" % (broken[0].path, broken[0].problem.splitlines()[0])
+    if not submission.files and not submission.answers:
+        return "it holds no .py file, notebook or answers file"
+    if len(assignments) == 1:
+        symbols = list(assignments[0].symbols)
+        return "it defines no function or class of %s (%s)" % (
+            assignments[0].name, ", ".join(symbols[:3]) + (", ..." if len(symbols) > 3 else ""))
+    return "it defines no function or class of %s" % (
+        ", ".join(a.name for a in assignments) if len(assignments) <= 3 else "any assignment")
+
+
+def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=0, student_id=None, checks=None,
+          allow_default_secret=None, strict=False):
     """Grade the submission at `path`. `slot` tells concurrent gradings apart (one sandbox identity each).
     `student_id` picks the student's variant of written answers (when the course enables variants).
-    `checks` (names) grades only those checks and the ones they require."""
+    `checks` (names) grades only those checks and the ones they require. Hidden checks refuse the course's
+    default secret (DefaultSecretError) unless `allow_default_secret` (None: $DLGRADER_ALLOW_DEFAULT_SECRET).
+    `strict`: raise NothingToGrade, without running any check, when the submission holds nothing gradable
+    (`nothing_gradable`)."""
+    from . import studentkit as bundle
     if course is None:
-        from . import studentkit as bundle
         course = bundle.course() if bundle.active() else Course()
     from .isolation import claim_slot, probe
     if not hasattr(isolation, "sandbox_args"):
         isolation = probe(isolation or "auto")
     started = time.monotonic()
-    top = tempfile.mkdtemp(prefix="dlgrader-")
-    os.chmod(top, 0o755)
+    tempdirs.reap()          # what a killed grader left behind
+    top = tempdirs.make("grade")
     outcomes, notes = [], []
     try:
+        why = None
         try:
             submission = prepare(path, os.path.join(top, "submission"),
                                  python2=spec.course_profile(course)["python"] == 2)
             notes += submission.notes
         except SubmissionError as exc:
-            submission, notes = None, ["the submission could not be read: %s" % exc]
+            submission, notes, why = None, ["the submission could not be read: %s" % safe_text(exc)], safe_text(exc)
+        chosen = select(submission, names)
+        if strict and submission is not None:
+            why = nothing_gradable(submission, chosen)
+            if why:
+                submission = None
+                notes.append("nothing to grade: %s" % why)
+        selected = [a.graded(course) for a in chosen]      # what the course's profile grades
+        selected = [a.subset(checks) if checks is not None else a for a in selected]
+        if not (visible_only or bundle.active() or (strict and why)) and any(
+                c.visibility == spec.HIDDEN for a in selected for c in a.checks):
+            refuse_default_secret(course, allow_default_secret)
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
-            for assignment in select(submission, names):
-                assignment = assignment.graded(course)     # what the course's profile grades
-                if checks is not None:
-                    assignment = assignment.subset(checks)
+            for assignment in selected:
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
                                              slot, student_id)
     finally:
-        shutil.rmtree(top, ignore_errors=True)
-    return Report(path=str(path), outcomes=outcomes, notes=notes, environment=environment(course),
-                  isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+        tempdirs.remove(top)
+    report = Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
+                    isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
+    if strict and why:
+        raise NothingToGrade(why, report)
+    return report
 
 
 def reference_runner(assignment, course, notes=None):
@@ -140,18 +188,20 @@ def grade_assignment(assignment, submission, course, top, visible_only, isolatio
             pass                  # the checks that need it say so
     reference = reference_runner(assignment, course, notes)
     ctx = Context(assignment, submission, sandbox, reference, course, student_id=student_id, notes=notes)
-    outcomes, passed, skipped = [], set(), set()
+    outcomes, passed, skipped, graded = [], set(), set(), {}
     try:
         for check in checks:
-            outcome = run_check(check, ctx, passed, skipped)
+            outcome = run_check(check, ctx, passed, skipped, graded)
             if outcome.status == "passed":
                 passed.add(check.name)
             elif outcome.status == "skipped":
                 skipped.add(check.name)
+            graded[check.name] = outcome
             outcomes.append(outcome)
     finally:
         sandbox.kill()
-    text, size = sandbox.student_output()
+        text, size = sandbox.student_output()
+        sandbox.close()
     if size > 0:
         notes.append("%s: your code printed %d bytes while being graded%s" % (
             assignment.name, size, " (the output was cut at the file size limit)" if size >= limits.file_mb << 20
@@ -185,7 +235,9 @@ def assignment_limits(assignment, limits):
 SKIPPED = ("needs the course's reference, which is not in the student bundle: this check runs at grading time")
 
 
-def run_check(check, ctx, passed, skipped=()):
+def run_check(check, ctx, passed, skipped=(), graded=None):
+    """Grade one check. `passed`/`skipped`: names of the checks passed/skipped so far; `graded`: name -> Outcome of
+    the checks graded so far (for what this one rests on, grader/checks/grounds.py)."""
     t0 = time.monotonic()
     missing = [r for r in check.requires if r not in passed]
     if any(r in skipped for r in missing):
@@ -193,6 +245,13 @@ def run_check(check, ctx, passed, skipped=()):
     if missing:
         return spec.Outcome(check, ctx.assignment.name, 0.0, "failed",
                             "not graded: needs %s to pass first" % " and ".join(missing),
+                            category="depends on a failed check")
+    blocked = blocked_by(ctx.assignment, check, graded or {})
+    if blocked:
+        return spec.Outcome(check, ctx.assignment.name, 0.0, "failed",
+                            "not graded: it needs real output from %s, which failed (%s): a property of a "
+                            "placeholder or broken output earns nothing" % (
+                                " and ".join(n for n, _ in blocked), ", ".join(sorted({c for _, c in blocked}))),
                             category="depends on a failed check")
     try:
         summary = check.run(ctx)
@@ -232,13 +291,26 @@ def hidden_hint(hint):
 
 
 def internal_error(check, t0, ctx=None):
+    """A check that could not finish (a bug in the grader, or a value it did not foresee) fails, worth 0, with a
+    message that names no file of the grader (nor, for a hidden check, anything of its case); the traceback
+    goes to stderr, for the course staff (the batch's logs/, Gradescope's autograder output)."""
     import sys
     exc = sys.exc_info()[1]
-    trace = traceback.format_exc(limit=4)
-    return spec.Outcome(check, ctx.assignment.name if ctx else "", 0.0, "error",
-                        "internal grader error (%s: %s); please tell the course staff\n%s"
-                        % (type(exc).__name__, exc, trace), seconds=time.monotonic() - t0,
-                        category="grader error")
+    name = ctx.assignment.name if ctx else ""
+    sys.stderr.write("dlgrader: internal error in %s %s:\n%s" % (name, check.name, traceback.format_exc(limit=8)))
+    if check.visibility == spec.HIDDEN:
+        output = "hidden check failed: the grader could not finish this check"
+    else:
+        output = ("the grader could not finish this check (%s: %s): often a value your code returned has an "
+                  "unexpected type or shape; compare it with the docstring. If it persists, tell the course staff"
+                  % (type(exc).__name__, scrub_paths(str(exc))[:300]))
+    return spec.Outcome(check, name, 0.0, "failed", output, seconds=time.monotonic() - t0,
+                        category="grader error", extra={"hint": "check the type and shape of what you return"})
+
+
+def scrub_paths(text):
+    """`text` without file-system paths (the grader's, the reference's, a temporary directory's)."""
+    return re.sub(r"(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}[\\/]?", "<path>", text)
 
 
 def offline_import(ctx, exc):

@@ -25,6 +25,8 @@ class Check:
                                    # would otherwise pass on a function that does nothing)
     when: str | None = None        # graded only where this profile convention is true (grader/profiles.py),
                                    # e.g. "raises"; "not:name" for where it is false
+    rests_on: tuple | None = None  # value checks whose degenerate failure means this one is not graded; None:
+                                   # derived (grader/checks/grounds.py)
 
     def run(self, ctx):
         raise NotImplementedError
@@ -88,6 +90,9 @@ class Assignment:
     course_settings: tuple = ()    # Setting(...)s: module constants the course file may set
     preload: tuple = ()            # libraries both sides need (torch): the worker imports them as it starts,
                                    # the parent meanwhile, so the two imports overlap instead of adding up
+    provided: dict = field(default_factory=dict)   # a PROVIDED helper file of the stubs -> the assignments whose
+                                   # graded functions it implements: a kit that also holds one of them ships
+                                   # the file as stubs to fill with the student's own (studentkit/release.py)
     cs231n: dict | None = None     # symbol -> the CS231n years it exists in (an int: from that year on; (first,
                                    # last)); symbols not listed are this course's own, graded only under the
                                    # "dlgrader" profile. None: the assignment has no CS231n counterpart.
@@ -160,7 +165,8 @@ class Assignment:
             name = todo.pop()
             if name not in wanted:
                 wanted.add(name)
-                todo += list(self.check(name).requires)
+                from .checks.grounds import rests_on
+                todo += list(self.check(name).requires) + list(rests_on(self, self.check(name)))
         return dataclasses.replace(self, checks=[c for c in self.checks if c.name in wanted])
 
     def check(self, name):

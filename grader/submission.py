@@ -9,11 +9,11 @@ import ast
 import os
 import re
 import shutil
-import stat
-import zipfile
 from dataclasses import dataclass, field
 
 from . import legacy
+from .files import FileProblem, ZipLimits, copy_regular, copy_tree, extract_zip, open_regular
+from .util import safe_text
 
 MAX_FILE = 2 * 1024 * 1024          # bytes per source file
 MAX_TOTAL = 64 * 1024 * 1024        # bytes unpacked per submission
@@ -119,31 +119,38 @@ def prepare(path, dest, python2=False):
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
     notes, undefined = [], {}
-    if os.path.isdir(path):
-        if os.path.exists(os.path.join(path, "__init__.py")):
-            # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
-            _copy_tree(path, os.path.join(dest, os.path.basename(path.rstrip(os.sep))))
+    try:
+        if os.path.isdir(path):
+            if os.path.exists(os.path.join(path, "__init__.py")):
+                # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
+                _copy_tree(path, os.path.join(dest, module_name(os.path.basename(path.rstrip(os.sep)))), notes)
+            else:
+                _copy_tree(path, dest, notes)
+        elif not os.path.lexists(path):
+            raise SubmissionError("no such file or folder: %s" % safe_text(path))
+        elif not path.lower().endswith((".zip", ".py", ".toml", ".json", ".ipynb")):
+            raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip, a .ipynb notebook or an "
+                                  "answers.toml/answers.json file" % safe_text(os.path.basename(path)))
+        elif path.lower().endswith(".zip"):
+            extract_zip(path, dest, _kept_member, ZIP_LIMITS, notes)
+            _notebooks_to_modules(dest)
+        elif path.lower().endswith(".py"):
+            copy_regular(path, os.path.join(dest, module_name(os.path.basename(path)[:-3]) + ".py"), MAX_FILE,
+                         follow=True)
+        elif path.lower().endswith((".toml", ".json")):  # a lone answers file, whatever its name
+            copy_regular(path, os.path.join(dest, "answers" + os.path.splitext(path)[1].lower()), MAX_FILE,
+                         follow=True)
         else:
-            _copy_tree(path, dest)
-    elif not os.path.exists(path):
-        raise SubmissionError("no such file or folder: %s" % path)
-    elif path.endswith(".zip"):
-        _unzip(path, dest, notes)
-    elif path.endswith(".py"):
-        _copy_file(path, os.path.join(dest, module_name(os.path.basename(path)[:-3]) + ".py"))
-    elif path.lower().endswith((".toml", ".json")):  # a lone answers file, whatever its name
-        _copy_file(path, os.path.join(dest, "answers" + os.path.splitext(path)[1].lower()))
-    elif path.endswith(".ipynb"):
-        from .notebook import convert
-        converted = convert(path)
-        source, undefined = converted.source, converted.undefined
-        notes += converted.notes
-        name = module_name(os.path.splitext(os.path.basename(path))[0])
-        with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8") as f:
-            f.write(source)
-    else:
-        raise SubmissionError("cannot grade %s: submit a .py file, a folder, a .zip, a .ipynb notebook or an "
-                              "answers.toml/answers.json file" % os.path.basename(path))
+            os.close(open_regular(path, follow=True))   # a pipe or a device named .ipynb is not read
+            from .notebook import convert
+            converted = convert(path)
+            source, undefined = converted.source, converted.undefined
+            notes += converted.notes
+            name = module_name(os.path.splitext(os.path.basename(path))[0])
+            with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8", errors="replace") as f:
+                f.write(source)
+    except FileProblem as exc:
+        raise SubmissionError(str(exc))
     root = _single_wrapper(dest)
     _importable_packages(root)
     root = _package_if_relative(root)
@@ -155,70 +162,24 @@ def prepare(path, dest, python2=False):
         if f.converted:
             notes.append("%s is Python 2 code: it was graded after an automatic conversion to Python 3 (line "
                          "numbers unchanged): %s" % (f.path, "; ".join(f.converted)))
-    return Submission(root=root, files=files, notes=notes, answers=answers, undefined=undefined)
+    return Submission(root=root, files=files, notes=[safe_text(n) for n in notes], answers=answers,
+                      undefined={k: safe_text(v) for k, v in undefined.items()})
 
 
-def _copy_file(src, dst):
-    if os.path.getsize(src) > MAX_FILE:
-        raise SubmissionError("%s is larger than %d MiB" % (os.path.basename(src), MAX_FILE >> 20))
-    shutil.copyfile(src, dst)
+ZIP_LIMITS = ZipLimits(member=MAX_FILE, total=MAX_TOTAL, members=MAX_FILES)
 
 
-def _copy_tree(src, dest):
-    total = count = 0
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-                       and not os.path.islink(os.path.join(dirpath, d))]
-        rel = os.path.relpath(dirpath, src)
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if not kept(name) or os.path.islink(full):
-                continue
-            count += 1
-            total += os.path.getsize(full)
-            if count > MAX_FILES or total > MAX_TOTAL:
-                raise SubmissionError("the submission is too large (more than %d files or %d MiB of code)"
-                                      % (MAX_FILES, MAX_TOTAL >> 20))
-            os.makedirs(os.path.join(dest, rel), exist_ok=True)
-            _copy_file(full, os.path.join(dest, rel, name))
-    _notebooks_to_modules(dest)
+def _kept_member(parts, folder=False):
+    """Whether a member (or, with `folder`, a folder) of a folder or .zip submission is kept: code, notebooks and
+    answers files, outside tool folders (`__pycache__`, `.git`, `__MACOSX`, ...)."""
+    dirs = parts if folder else parts[:-1]
+    if any(p in SKIP_DIRS or p.startswith(".") for p in dirs):
+        return False
+    return folder or kept(parts[-1])
 
 
-def _unzip(path, dest, notes):
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SubmissionError("the .zip file could not be opened (%s)" % exc)
-    total = 0
-    with zf:
-        members = zf.infolist()
-        if len(members) > MAX_FILES:
-            raise SubmissionError("the .zip has more than %d entries" % MAX_FILES)
-        for info in members:
-            name = info.filename.replace("\\", "/")
-            parts = [p for p in name.split("/") if p not in ("", ".")]
-            if not parts or info.is_dir():
-                continue
-            if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
-                notes.append("skipped %r in the .zip: its path points outside the submission" % name)
-                continue
-            if stat.S_ISLNK(info.external_attr >> 16):
-                notes.append("skipped %r in the .zip: symbolic links are not followed" % name)
-                continue
-            if any(p in SKIP_DIRS or p.startswith(".") for p in parts[:-1]) or \
-                    not kept(parts[-1]):
-                continue
-            total += info.file_size
-            if info.file_size > MAX_FILE or total > MAX_TOTAL:
-                raise SubmissionError("the .zip unpacks to more than the allowed size "
-                                      "(%d MiB per file, %d MiB in all)" % (MAX_FILE >> 20, MAX_TOTAL >> 20))
-            target = os.path.join(dest, *parts)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                data = src.read(MAX_FILE + 1)   # the header's size may lie: never trust it alone
-                if len(data) > MAX_FILE:
-                    raise SubmissionError("%s in the .zip is larger than %d MiB" % (name, MAX_FILE >> 20))
-                out.write(data)
+def _copy_tree(src, dest, notes):
+    copy_tree(src, dest, _kept_member, MAX_FILE, MAX_TOTAL, MAX_FILES, notes)
     _notebooks_to_modules(dest)
 
 
@@ -231,7 +192,7 @@ def _notebooks_to_modules(dest):
                 target = os.path.splitext(nb)[0] + ".py"
                 if not os.path.exists(target):
                     source, _ = notebook_to_module(nb)
-                    with open(target, "w", encoding="utf-8") as f:
+                    with open(target, "w", encoding="utf-8", errors="replace") as f:
                         f.write(source)
                 os.remove(nb)
 
@@ -355,7 +316,7 @@ def parse_source(full, rel, module, python2=False):
         try:
             text, tree, converted = _as_python3(full, rel, text)
         except (legacy.NotConvertible, SyntaxError) as why:
-            return SourceFile(rel, module, None, problem=_syntax_problem(exc, text, why))
+            return SourceFile(rel, module, None, problem=safe_text(_syntax_problem(exc, text, why)))
     except (RecursionError, MemoryError, ValueError) as exc:
         return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
     else:

@@ -1,5 +1,6 @@
 """Small helpers shared by the CLI, batch grading and the exporters."""
 import os
+import re
 import tempfile
 
 
@@ -23,3 +24,39 @@ def atomic_write_bytes(path, data):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# Characters that must not reach a terminal or a report as they are: C0/C1 controls other than newline and tab
+# (ESC starts colour, cursor and title sequences; NUL, BS, BEL, CR overwrite or hide text), DEL, the bidi
+# embeddings, overrides and isolates (they reorder what a reader sees), and the two non-characters XML rejects.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udfff]")
+
+
+def _escape(match):
+    ch = match.group()
+    if "\ud800" <= ch <= "\udfff":          # a lone surrogate is not Unicode: no encoder can write it
+        return "\ufffd"
+    code = ord(ch)
+    return "\\r" if ch == "\r" else "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
+
+
+def safe_text(text):
+    """Text that came from a student, made safe for every renderer: control characters shown escaped (`\\x1b`),
+    invalid Unicode (lone surrogates) replaced by U+FFFD; newlines and tabs kept. Idempotent. Applied once,
+    where such text enters the parent (the worker's replies, file names, answers files, batch ids)."""
+    if not isinstance(text, str):
+        text = str(text)
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return _UNSAFE.sub(_escape, text)
+
+
+def safe_data(value):
+    """`safe_text` applied to every string (keys included) of JSON-like data: dicts, lists, tuples."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_data(k): safe_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(safe_data(v) for v in value)
+    return value

@@ -15,10 +15,10 @@ import reference.inception.flops as inception_flops
 from grader import answers as key_cli
 from grader.checks.answer import close
 from grader.course import Course
-from grader.suites.analytic import ASSIGNMENT, FORMULAS, expected_path, stored_questions
+from grader.suites.analytic import ASSIGNMENT, expected_path, stored_questions
 from helpers import REFERENCE, ROOT, STUBS
-from reference.analytic import (QUESTIONS, answers_equivalent, build_questions, evaluate, parse_answer,
-                                variant_params)
+from reference.analytic import (QUESTIONS, answers_equivalent, build_questions, evaluate, fit_shape, parse_answer,
+                                parse_matrix, variant_params)
 from reference.analytic.key import answer_key
 from reference.analytic.printing import stated_text
 
@@ -26,6 +26,7 @@ SECRET = "test-course-secret"
 VARIANTS = Course(secret=SECRET, variants=True)
 IDS = ["40%05d" % (7919 * i % 100000) for i in range(100)]
 CHECKS = {c.name: c for c in ASSIGNMENT.checks}
+FORMULAS = [q.id for q in QUESTIONS.values() if q.ask_formula]
 
 
 def dlgrader(*args, timeout=120):
@@ -79,7 +80,7 @@ def variant_table(ids, secret=SECRET):
         for qid, q in QUESTIONS.items():
             params = variant_params(q, secret, sid)
             result = q.result(params)
-            table[sid][qid] = (params, result, stated_text(result, q.decimals)[0])
+            table[sid][qid] = (params, result, stated_text(result, q.precision(result))[0])
     return table
 
 
@@ -106,8 +107,9 @@ def test_variant_answers_for_100_ids_are_well_formed_and_stable():
                 if name in q.choices:
                     assert v in {sp.Rational(str(c)) for c in q.choices[name]}
             # the key's stated answer is itself graded correct for that variant
-            assert close(evaluate(parse_answer(stated)), evaluate(result), *CHECKS[qid].tolerance(q, result)), \
-                (sid, qid)
+            parsed = fit_shape(parse_matrix(stated), q.shape) if q.matrix else parse_answer(stated)
+            for got, want in zip(parsed if q.matrix else [parsed], result if q.matrix else [result]):
+                assert close(evaluate(got), evaluate(want), *CHECKS[qid].tolerance(q, want, result)), (sid, qid)
     assert len({str(first[sid]["conv-output-size"][0]) for sid in IDS}) > 30   # the variants do vary
     out, _ = second.communicate(timeout=300)
     assert second.returncode == 0
@@ -118,17 +120,18 @@ def test_full_key_entries_are_consistent():
     for sid in (None, IDS[0], IDS[1]):
         for e in answer_key(SECRET if sid else None, sid):
             q = QUESTIONS[e["id"]]
-            assert answers_equivalent(parse_answer(e["formula"]), q.formula), e["id"]
+            read = (lambda text: fit_shape(parse_matrix(text), q.shape)) if q.matrix else parse_answer
+            assert answers_equivalent(read(e["formula"]), q.formula), e["id"]
             result = q.result(e["params"])
-            assert answers_equivalent(parse_answer(e["substituted"]), result), e["id"]  # the values, put in
+            assert answers_equivalent(read(e["substituted"]), result), e["id"]  # the values, put in
             if e["precision"] == "exact":
-                assert parse_answer(e["answer"]) == result and e["result"] == e["answer"]
-            else:
+                assert read(e["answer"]) == result and e["result"] == e["answer"]
+            elif not q.matrix:
                 assert e["result"] is None and re.fullmatch(r"-?[0-9.e+-]+", e["answer"])
-                assert abs(float(e["answer"]) - e["value"]) <= max(0.5 * 10 ** -(q.decimals or 99) * 1.0001,
-                                                                   1e-3 * abs(e["value"]))
+                assert abs(float(e["answer"]) - e["value"]) <= float(q.tolerance(result, result)) * 1.0001, e["id"]
     lecture = {e["id"]: e for e in answer_key()}
-    assert lecture["svm-loss-mean"]["answer"] == "79/15"
+    assert lecture["svm-loss-mean"]["answer"] == "5.27" and lecture["svm-loss-mean"]["closed_form"] == "79/15"
+    assert lecture["svm-loss-mean"]["asked"] == "to 2 decimals"
     assert lecture["xavier-std"]["answer"] == "0.0442" and lecture["xavier-std"]["closed_form"] == "sqrt(2)/32"
     assert lecture["vgg16-activations"]["answer"] == "15237608" and "24M" in lecture["vgg16-activations"]["note"]
 
@@ -140,7 +143,7 @@ def test_reference_and_stub_answers_files_are_generated_from_the_key():
         assert f.read() == key_cli.render_toml(answer_key())
     with open(os.path.join(STUBS, "analytic", "answers.toml")) as f:
         assert f.read() == key_cli.render_toml(answer_key(), questions_only=True)
-    assert [qid for qid, _ in stored_questions()] == list(QUESTIONS)     # the suite's list is the key's
+    assert [qid for qid, _, _ in stored_questions()] == list(QUESTIONS)  # the suite's list is the key's
     names = [c.name for c in ASSIGNMENT.checks]
     assert len(names) == len(set(names)) == len(QUESTIONS) + len(FORMULAS)
     assert {c.visibility for c in ASSIGNMENT.checks} == {"visible", "hidden"}
@@ -215,7 +218,7 @@ def test_tolerances_per_question(tmp_path):
                       "svm-loss-example-3": "passed", "xavier-std": "passed", "graph-sigmoid": "failed",
                       "inception-bottleneck-saving": "passed", "he-std": "failed",
                       "numerical-derivative": "passed", "vgg16-activations": "failed", "conv-macs": "passed"}
-    assert "(tolerance: ±0.005)" in result["graph-sigmoid"].output
+    assert "(tolerance: ±0.005, to 2 decimals)" in result["graph-sigmoid"].output
     assert "8.0% larger" in result["he-std"].output
     # without variants the lecture's numbers are the only ones: no "wrong variant"
     assert all(result[k].category != "wrong variant" for k in entries)
@@ -383,7 +386,8 @@ def run_cli(capsys, *args):
 
 def test_answers_markdown_json_tex(tmp_path, capsys):
     md = dlgrader("answers")                                       # the real command, once
-    assert md.returncode == 0 and "**79/15** (exact)" in md.stdout and "**15237608** (exact)" in md.stdout
+    assert md.returncode == 0 and "**5.27** (2 decimals)" in md.stdout and "**15237608** (exact)" in md.stdout
+    assert "- closed form: `79/15`" in md.stdout and "- answer asked for: to 2 decimals" in md.stdout
     assert "- formula: `1 + (-F + N + 2*P)/S`" in md.stdout and "- substituted: `1 + (-3 + 7 + 2*0)/2`" in md.stdout
     assert "**0.0442** (4 decimals)" in md.stdout
 
@@ -399,7 +403,8 @@ def test_answers_markdown_json_tex(tmp_path, capsys):
     body = re.sub(r"\\[{}]", "", tex)                       # escaped braces do not count
     assert body.count("{") == body.count("}")
     assert tex.count(r"\begin{") == tex.count(r"\end{")
-    assert r"\fitmath{1 + \frac{- F + N + 2 P}{S}}" in tex and r"= \frac{79}{15}}" in tex
+    assert r"\fitmath{1 + \frac{- F + N + 2 P}{S}}" in tex and r"\approx 5.27}" in tex and r"= 760}" in tex
+    assert r"\begin{matrix}12 & 12 & 17" in tex                 # a matrix answer
     assert "size F x F x C\\_in, with biases" in tex            # text is escaped
     for line in tex.splitlines():                              # no bare special characters in text lines
         if not line.startswith(("\\fitmath", "\\new", "\\sub", "\\sec", "\\doc", "\\use", "\\begin",
@@ -424,8 +429,8 @@ def test_answers_variant_is_stable_and_personal(tmp_path, capsys):
     sheet = run_cli(capsys, "answers", "--variant", IDS[3], "--course", str(course), "--format", "toml",
                     "--questions")[1]
     assert 'student_id = "%s"' % IDS[3] in sheet and key["conv-macs"]["answer"] not in sheet
-    assert "# Multiply-adds of that layer on an N x N x C_in input (stride S, pad P), with N = %s" \
-        % expected["N"] in sheet
+    assert "# Multiply-adds of a layer of K filters of size F x F x C_in on an N x N x C_in input, stride S, zero " \
+        "padding P, with N = %s" % expected["N"] in sheet
     answers = tmp_path / "answers.toml"
     assert run_cli(capsys, "answers", "--variant", IDS[3], "--course", str(course), "--format", "toml",
                    "-o", str(answers))[0] == 0
@@ -464,7 +469,7 @@ def test_answers_check_detects_a_drifted_formula(monkeypatch):
 
 def test_write_expected_round_trip(tmp_path, capsys):
     target = tmp_path / "expected.json"
-    assert run_cli(capsys, "answers", "--write-expected", "--expected", str(target))[0] == 0
+    assert run_cli(capsys, "answers", "--update", "--root", str(tmp_path), "--expected", str(target))[0] == 0
     assert json.loads(target.read_text()) == json.load(open(expected_path()))
     assert oct(os.stat(target).st_mode & 0o077) != "0o0"        # readable like a file the user made
     assert key_cli.drift(json.loads(target.read_text())) == []

@@ -104,3 +104,22 @@ def test_ta_workflow_shards_then_merges(tmp_path, path_with_dlgrader):
     assert [r.split(",")[0] for r in rows[1:]] == ["alice", "bob", "carol", "dave"]
     assert "dlgrader: 4 students, 4 graded" in summary.read_text()
     assert json.load(open(str(work / "gradebook" / "batch.json")))["course_config"]
+
+
+def test_classroom_workflow_reports_why_a_push_with_nothing_gradable_scores_zero(tmp_path, path_with_dlgrader):
+    """dlgrader exits 2 (nothing gradable) but writes the zero result: the step goes on, the reporter gets it;
+    a result file the student committed is never reported."""
+    flow = workflow("classroom.yml")
+    grade = step(flow, "run-autograding-tests", "Grade with dlgrader")
+    repo = tmp_path / "student-repo"
+    repo.mkdir()
+    (repo / "k_nearest_neighbor.py").write_text("class KNearestNeighbor(:\n    pass\n")
+    (repo / "dlgrader-result.json").write_text(json.dumps({"version": 3, "status": "pass", "max_score": 1,
+                                                           "tests": [{"name": "x", "status": "pass", "score": 1}]}))
+    outputs = tmp_path / "github_output"
+    proc = run_step(grade["run"], repo, dict(path_with_dlgrader, GITHUB_OUTPUT=str(outputs), **flow["env"]))
+    assert proc.returncode == 0 and "nothing to grade" in proc.stderr, proc.stdout + proc.stderr
+    (line,) = [x for x in outputs.read_text().splitlines() if x.startswith("result=")]
+    result = json.loads(base64.b64decode(line[len("result="):]))
+    assert result["status"] == "fail" and sum(t["score"] for t in result["tests"]) == 0
+    assert "syntax error" in result["tests"][0]["message"]

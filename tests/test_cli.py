@@ -65,15 +65,81 @@ def test_bad_arguments_exit_non_zero(args):
     assert proc.returncode == 2
 
 
-def test_missing_path_is_graded_zero_not_a_crash(tmp_path):
-    proc = dlgrader("grade", str(tmp_path / "nothing.py"), "-a", "knn")
-    assert proc.returncode == 0 and "no such file" in proc.stdout
+NOTHING_GRADABLE = {                      # what users hand `grade` by mistake -> what the one line says
+    "missing.py": (None, "no such file or folder"),
+    "empty": ({}, "no Python files"),
+    "figure.png": (b"\x89PNG\r\n\x1a\n", "cannot grade figure.png"),
+    "broken.py": ("def compute_distances_two_loops(self, X:\n    pass\n", "syntax error on line 1"),
+    "unrelated.py": ("def helper(x):\n    return x\n", "defines no function or class of knn (KNearestNeighbor"),
+}
+
+
+def lay_out(path, content):
+    if isinstance(content, dict):
+        path.mkdir()
+        for name, text in content.items():
+            (path / name).write_text(text)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    return str(path)
+
+
+def main(capsys, *args):
+    """The CLI in this process (no interpreter start): (exit status, stdout, stderr)."""
+    from grader.cli import main as cli
+    status = cli(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("name", sorted(NOTHING_GRADABLE))
+def test_nothing_gradable_exits_2_with_one_short_line(tmp_path, capsys, name):
+    content, says = NOTHING_GRADABLE[name]
+    status, out, err = main(capsys, "grade", lay_out(tmp_path / name, content),
+                            *(["-a", "knn"] if name == "unrelated.py" else []))
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and says in err, (status, out[-500:], err)
+
+
+def test_nothing_gradable_still_writes_the_zero_result_a_platform_shows(tmp_path):
+    target = tmp_path / "results.json"
+    proc = dlgrader("grade", lay_out(tmp_path / "broken.py", NOTHING_GRADABLE["broken.py"][0]), "-a", "knn",
+                    "--format", "gradescope", "-o", str(target))
+    assert proc.returncode == 2 and "syntax error" in proc.stderr
+    data = json.loads(target.read_text())
+    assert data["score"] == 0 and data["tests"] and "syntax error on line 1" in data["tests"][0]["output"]
+
+
+def test_a_wrong_submission_that_defines_the_functions_exits_0(tmp_path, capsys):
+    """Exit 2 is for 'nothing gradable', never for a low score: a file with one wrong knn function is graded."""
+    wrong = "class KNearestNeighbor:\n    def train(self, X, y):\n        pass\n"
+    status, out, err = main(capsys, "grade", lay_out(tmp_path / "k_nearest_neighbor.py", wrong), "-a", "knn",
+                            "--isolation", "l0")
+    assert status == 0 and "total: 0 /" in out, err
 
 
 def test_check_runs_public_checks_and_counts_hidden_ones():
     proc = dlgrader("check", "knn", "--path", os.path.join(REFERENCE, "knn"))
     assert proc.returncode == 0
     assert "hidden check(s)" in proc.stdout and ".hidden" not in proc.stdout
+
+
+@pytest.mark.parametrize("path,status", [(os.path.join(STUBS, "knn"), 1), ("{tmp}/missing", 2),
+                                         ("{tmp}/broken.py", 2)])
+def test_check_exits_1_when_a_public_check_fails_2_when_nothing_to_check(tmp_path, capsys, path, status):
+    lay_out(tmp_path / "broken.py", NOTHING_GRADABLE["broken.py"][0])
+    got, out, err = main(capsys, "check", "knn", "--path", path.format(tmp=tmp_path), "--isolation", "l0")
+    assert got == status, out[-500:] + err
+    assert ("FAIL" in out) if status == 1 else (len(err.splitlines()) == 1 and not out)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["grade", "--help"], ["check", "--help"]])
+def test_help_documents_the_exit_status(capsys, args):
+    with pytest.raises(SystemExit) as done:
+        main(capsys, *args)
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and "exit status:" in out and "nothing" in out and "1  a public check failed" in out
 
 
 @pytest.mark.parametrize("fmt,marker", [("html", '<html lang="fa" dir="rtl">'),

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from grader.suites.dilation import (KERNEL_DRAWN, STACKS, brute_receptive_field, dilated_params, make_dilated,
-                                    make_kernel, zero_insertion)
+from grader.suites.dilation import KERNEL_DRAWN, STACKS, dilated_params, make_dilated, make_kernel
 from helpers import assert_caught, REFERENCE, failed, mutant, outcomes
+from reference.dilation.grading import brute_receptive_field, zero_insertion
 
 DIL, FORM = "dilation.py", "formulas.py"
 RF_LOOP = "        r = r + (effective_kernel_size(kernel, dilation) - 1) * jump\n        jump = jump * stride"
@@ -30,8 +30,8 @@ MUTANTS = [
     ("dilation_folded_into_stride", DIL,
      "out, conv_cache = conv_forward(x, w_dilated, b, _plain_conv_param(conv_param))",
      "out, conv_cache = conv_forward(x, w, b, {'stride': conv_param['stride'] * conv_param['dilation'], "
-     "'pad': conv_param['pad']})", "dilated_conv.equals_conv_with_dilated_kernel",
-     "vs your conv_forward with dilate_kernel(w, D)", ("dilate_kernel.values", "conv.values")),
+     "'pad': conv_param['pad']})", "dilated_conv_forward.values",   # the output's shape gives it away; the
+     "has shape", ("dilate_kernel.values", "conv.values")),                # property resting on it is not graded
     ("effective_size_F_times_D", FORM, "return (F - 1) * D + 1", "return F * D", "effective_kernel_size.values",
      "K_eff is", ("conv.values",)),
     ("jump_updated_before_use", FORM, RF_LOOP,

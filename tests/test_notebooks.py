@@ -237,6 +237,16 @@ def test_tagged_cells_first_magics_and_shell_lines_dropped(tmp_path):
     assert any("cell 5" in n and "ignored" in n for n in converted.notes)
 
 
+def test_a_continuation_line_that_starts_with_percent_is_code_not_a_magic():
+    from grader.notebook import strip_magics
+    source = 'msg = ("loss %.3f, acc %.2f"\n       % (1.0, 0.5))\ntotal = 7 \\\n    % 4\n%matplotlib inline\n'
+    kept = strip_magics(source)
+    assert "% (1.0, 0.5)" in kept and "% 4" in kept and "matplotlib" not in kept
+    namespace = {}
+    exec(kept, namespace)
+    assert namespace["msg"] == "loss 1.000, acc 0.50" and namespace["total"] == 3
+
+
 def test_a_cell_with_a_syntax_error_is_left_out_and_named(tmp_path):
     converted = convert(write(tmp_path / "nb.ipynb", [code(SVM), code("def broken(:\n    pass")]))
     assert "def svm_loss_naive" in converted.source and "broken" not in converted.source

@@ -121,10 +121,10 @@ RULES = suite.RULES
 @settings(max_examples=5)
 def test_simulated_right_rules_equal_the_reference(rule, params):
     """The mistake simulators, set right, are the reference: a fingerprint names a real difference."""
-    from reference.optimizers import optim
-    right = {"sgd": suite.sgd_like(), "sgd_momentum": suite.momentum_like(),
-             "nesterov_momentum": suite.momentum_like(nesterov=True), "adagrad": suite.adagrad_like(),
-             "rmsprop": suite.rmsprop_like(), "adam": suite.adam_like()}[rule]
+    from reference.optimizers import grading, optim
+    right = {"sgd": grading.sgd_like(), "sgd_momentum": grading.momentum_like(),
+             "nesterov_momentum": grading.momentum_like(nesterov=True), "adagrad": grading.adagrad_like(),
+             "rmsprop": grading.rmsprop_like(), "adam": grading.adam_like()}[rule]
     inputs = suite.make_step(rule)(params)
     ours = right(inputs["w"].copy(), inputs["dw"].copy(), copy.deepcopy(inputs["config"]))
     theirs = getattr(optim, rule)(inputs["w"].copy(), inputs["dw"].copy(), copy.deepcopy(inputs["config"]))

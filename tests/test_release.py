@@ -14,23 +14,14 @@ import pytest
 
 from grader import spec
 from grader.studentkit.scan import Fingerprints, scan
-from helpers import ROOT, standalone_reference
+from helpers import REFERENCE, STUBS, standalone_reference
+from installing import fresh_copy
+from kitcode import kit_grader_is_this_grader, screen
 
 SECRET = "course-secret-7c1e94d2-do-not-ship"
 NAMES = [a.name for a in spec.assignments()]
 CODE = [a.name for a in spec.assignments() if a.symbols]           # the assignments with Python to write
 VISIBLE = {a.name: [c.name for c in a.checks if c.visibility == spec.VISIBLE] for a in spec.assignments()}
-
-
-def fresh_copy(dest):
-    """The files a fresh clone would have (tracked, plus new files git does not ignore)."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
-                            check=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        if os.path.isfile(os.path.join(ROOT, rel)):
-            os.makedirs(os.path.join(dest, os.path.dirname(rel)), exist_ok=True)
-            shutil.copy2(os.path.join(ROOT, rel), os.path.join(dest, rel))
-    return dest
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +171,7 @@ def test_check_in_the_kit_prints_a_table_and_warns_about_versions(kit, offline, 
     data["pins"]["numpy"] = "1.13.0"
     manifest.write_text(json.dumps(data))
     proc = run(["-m", "grader", "check", NAMES[0], "--isolation", "l0", "--lang", "fa"], str(copy), offline)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr                    # the stubs fail their public checks
     assert "هشدار" in proc.stdout and "numpy" in proc.stdout and "1.13.0" in proc.stdout
     assert "┃" in proc.stdout and "رد" in proc.stdout and "هنوز پیاده‌سازی نشده است" in proc.stdout
 
@@ -206,3 +197,30 @@ def test_the_notebook_check_cell_works_in_the_kit(kit, clone, offline, tmp_path)
     proc = run(["-c", script.replace('lang="en")', 'lang="en", isolation="l0")')], str(copy / "notebooks"), offline)
     assert proc.returncode == 0, proc.stderr
     assert "PASS" in proc.stdout and "FAIL" not in proc.stdout, proc.stdout
+
+
+def test_no_function_of_the_kit_stands_in_for_a_graded_one(kit, tmp_path):
+    """Every function and class of the kit (its grader's suites and check kinds, every assignment file, PROVIDED
+    helpers included) and what its factories make (`adam = adam_like()`), bound to every graded name whose
+    signature it fits, replays the plans of the visible checks: none gives the reference's answer where a
+    trivial function does not, so a submission assembled from the kit earns nothing on the functions it stands
+    in for (tests/kitcode.py). Assignments added later are covered: everything comes from grader.spec."""
+    assert kit_grader_is_this_grader(kit) == []
+    found, unasked = screen(kit, str(tmp_path))
+    assert found == []
+    graded = sum(len(a.symbols) for a in spec.assignments())
+    assert len(unasked) <= graded // 10, unasked     # random draws judged by statistics, hidden-only symbols
+    provided = os.path.join(kit, "assignments", "densenet", "conv.py")
+    assert "NotImplementedError" in open(provided).read()    # conv_pool is in this kit: the student's own conv
+
+
+def test_the_kit_check_finds_planted_answers(kit, tmp_path):
+    """The check can fail: the classic-mistake simulators of the optimizers (right with default arguments) and
+    the PROVIDED conv put back into a copy of the kit are found standing in for graded functions."""
+    copy = tmp_path / "kit"
+    shutil.copytree(os.path.join(kit, "assignments"), copy / "assignments")
+    shutil.copy(os.path.join(REFERENCE, "optimizers", "grading.py"), copy / "assignments" / "optimizers" / "tricks.py")
+    shutil.copy(os.path.join(STUBS, "densenet", "conv.py"), copy / "assignments" / "densenet" / "conv.py")
+    found = {tuple(f[:2]) for f in screen(str(copy), str(tmp_path / "work"), names=("conv_pool", "optimizers"))[0]}
+    assert {("optimizers", "adam"), ("optimizers", "sgd_momentum"), ("conv_pool", "conv_forward_fast"),
+            ("conv_pool", "conv_backward_fast")} <= found, found

@@ -42,21 +42,26 @@ def main(argv=None):
     send({"ready": True, "pid": os.getpid(), "slot": slot})
     for line in sys.stdin:
         job = json.loads(line)
-        record, report = grade_job(job, names, course, isolation, slot, setup.get("max_scores", {}))
+        record, report = grade_job(job, names, course, isolation, slot, setup.get("max_scores", {}),
+                                   setup.get("allow_default_secret", False))
         store.write_result(record, report, setup.get("lang", "en"))
         send({"slug": job["slug"], "status": record["status"], "score": record["score"],
               "max_score": record["max_score"], "seconds": record["seconds"]})
     return 0
 
 
-def grade_job(job, names, course, isolation, slot, max_scores):
+def grade_job(job, names, course, isolation, slot, max_scores, allow_default_secret=False):
     from ..run import grade
     from .store import error_record, make_record
     t0 = time.monotonic()
     try:
-        report = grade(job["path"], names, course, isolation=isolation, slot=slot, student_id=job["student"])
+        report = grade(job["path"], names, course, isolation=isolation, slot=slot, student_id=job["student"],
+                       allow_default_secret=allow_default_secret)   # the batch refused or allowed it already
     except Exception as exc:   # a bug in the grader, not in the submission: record it, keep going
-        message = "internal grader error (%s: %s)\n%s" % (type(exc).__name__, exc, traceback.format_exc(limit=6))
+        from ..run import scrub_paths
+        sys.stderr.write("dlgrader: internal error grading %s:\n%s" % (job["student"], traceback.format_exc(limit=8)))
+        message = "internal grader error (%s: %s); the course staff have the details in the batch's logs" % (
+            type(exc).__name__, scrub_paths(str(exc))[:300])
         record = error_record(job, message, "error", max_scores)
         record["seconds"] = round(time.monotonic() - t0, 3)
         return record, None

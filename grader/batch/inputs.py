@@ -16,9 +16,10 @@ import hashlib
 import os
 import re
 import shutil
-import stat
-import zipfile
 from dataclasses import dataclass, field
+
+from ..files import FileProblem, ZipLimits, copy_regular, copy_tree, extract_zip
+from ..util import safe_text
 
 SUBMISSION_SUFFIXES = (".py", ".ipynb", ".zip", ".toml", ".json")   # .toml/.json: written answers
 KEEP_SUFFIXES = SUBMISSION_SUFFIXES + (".yml", ".yaml", ".json")
@@ -71,6 +72,9 @@ def discover(input_path, workdir, id_pattern=None):
         layout = "gradescope"
     else:
         entries, skipped, layout = folder_entries(root, id_pattern)
+    for e in entries:   # ids and names come from file names and exports: shown in reports and on the terminal
+        e.student, e.name, e.also = safe_text(e.student), safe_text(e.name), [safe_text(a) for a in e.also]
+    skipped = [(safe_text(name), why) for name, why in skipped]
     entries = merge_duplicates(entries)
     assign_slugs(entries)
     return Discovery(sorted(entries, key=lambda e: e.student), skipped, layout)
@@ -216,15 +220,19 @@ def stage(entry, dest):
         if entry.source == "canvas":
             name = canvas_file_name(name)
         target = os.path.join(dest, name)
-        if os.path.isdir(path):
-            shutil.copytree(path, target, symlinks=True, dirs_exist_ok=True)
-        elif name.lower().endswith(".zip"):
-            try:
-                safe_extract(path, os.path.join(dest, os.path.splitext(name)[0]))
-            except InputError:
-                shutil.copyfile(path, target)   # graded as it is: the student sees why it could not be read
-        elif os.path.isfile(path):
-            shutil.copyfile(path, target)
+        try:
+            if os.path.isdir(path):
+                copy_tree(path, target, lambda parts, folder=False: not any(p in IGNORED for p in parts),
+                          MAX_MEMBER, MAX_TOTAL, MAX_MEMBERS)
+            elif name.lower().endswith(".zip"):
+                try:
+                    safe_extract(path, os.path.join(dest, os.path.splitext(name)[0]))
+                except InputError:
+                    copy_regular(path, target, MAX_MEMBER)   # graded as it is: the student sees why it could
+            else:                                            # not be read
+                copy_regular(path, target, MAX_MEMBER)
+        except (FileProblem, OSError):
+            continue    # a pipe, a device or an oversized file of a student is not copied: grading says what is missing
     return dest
 
 
@@ -270,40 +278,18 @@ def extract_once(zip_path, dest):
     return dest
 
 
+CLASS_ZIP = ZipLimits(member=MAX_MEMBER, total=MAX_TOTAL, members=MAX_MEMBERS)
+
+
 def safe_extract(zip_path, dest, keep=None):
-    """Unpack without following links, leaving `dest`, or trusting the sizes the headers claim."""
+    """Unpack a .zip of the class (or of one student) with the grader's one unzip routine (grader/files.py):
+    no links, nothing outside `dest`, bounded sizes whatever the headers claim; InputError when it cannot."""
+    def wanted(parts):
+        return not any(p in IGNORED for p in parts) and (keep is None or parts[-1].lower().endswith(keep))
     try:
-        zf = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("%s could not be opened as a .zip (%s)" % (os.path.basename(zip_path), exc))
-    total = 0
-    os.makedirs(dest, exist_ok=True)
-    with zf:
-        members = zf.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise InputError("%s has more than %d entries" % (zip_path, MAX_MEMBERS))
-        for info in members:
-            parts = [p for p in info.filename.replace("\\", "/").split("/") if p not in ("", ".")]
-            if not parts or info.is_dir() or ".." in parts or re.match(r"^[A-Za-z]:", parts[0]):
-                continue
-            if stat.S_ISLNK(info.external_attr >> 16) or any(p in IGNORED for p in parts):
-                continue
-            if keep and not parts[-1].lower().endswith(keep):
-                continue
-            target = os.path.join(dest, *parts)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            try:
-                with zf.open(info) as src, open(target, "wb") as out:
-                    data = src.read(MAX_MEMBER + 1)
-                    if len(data) > MAX_MEMBER:
-                        raise InputError("%s in %s is larger than %d MiB" % (info.filename, zip_path,
-                                                                             MAX_MEMBER >> 20))
-                    total += len(data)
-                    if total > MAX_TOTAL:
-                        raise InputError("%s unpacks to more than %d GiB" % (zip_path, MAX_TOTAL >> 30))
-                    out.write(data)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                raise InputError("%s is damaged (%s)" % (os.path.basename(zip_path), exc))
+        extract_zip(zip_path, dest, wanted, CLASS_ZIP)
+    except FileProblem as exc:
+        raise InputError(str(exc))
 
 
 def sha256_file(path):

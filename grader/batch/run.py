@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import spec
-from ..course import Course
+from ..course import DEFAULT_SECRET, Course, DefaultSecretError, refuse_default_secret
 from ..report import environment
 from ..util import atomic_write, atomic_write_bytes
 from .inputs import discover, stage_all
@@ -99,7 +99,7 @@ def default_timeout(course, names):
 
 def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None, id_pattern=None, course_path=None,
               force=False, retry_errors=False, timeout=None, progress=None, command=None, isolation="auto",
-              require=None, lang="en"):
+              require=None, lang="en", allow_default_secret=None):
     started = time.monotonic()
     from ..isolation import IsolationError, probe, require as require_level
     try:
@@ -113,6 +113,10 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     except (OSError, ValueError) as exc:
         raise BatchError("bad course settings: %s" % exc)
     course_path = os.path.abspath(course_path) if course_path else None
+    try:    # every assignment has hidden checks: refuse before anything is unpacked or graded
+        refuse_default_secret(course, allow_default_secret)
+    except DefaultSecretError as exc:
+        raise BatchError(str(exc))
     names = resolve_names(names)
     store = Outdir(outdir)
     found = discover(input_path, store.work, id_pattern)
@@ -151,7 +155,7 @@ def run_batch(input_path, outdir, names=(), jobs=None, resume=False, shard=None,
     todo = [e for e in entries if e.slug not in on_disk or on_disk[e.slug] in redo]
     outcome = Outcome(students=len(entries), already=len(entries) - len(todo))
     setup = {"course": course_path, "names": names, "outdir": store.path, "max_scores": max_scores(names, course),
-             "isolation": isolation, "lang": lang}
+             "isolation": isolation, "lang": lang, "allow_default_secret": course.secret == DEFAULT_SECRET}
     limit = timeout or default_timeout(course, names)
 
     def done(job, message, why, status):

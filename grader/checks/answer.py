@@ -7,6 +7,7 @@ the student's parameters (their variant when the course enables variants) within
 question by equivalence with the key's formula (a randomized identity test, bounded in time).
 """
 import difflib
+import functools
 import json
 import math
 import os
@@ -16,14 +17,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..spec import Check
+from ..util import safe_data
+from .bounded import Budget, Overrun, bounded
 from .validate import Fail
 
-MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read
-MAX_ENTRIES = 5000
+MAX_BYTES = 2 * 1024 * 1024   # an answers file larger than this is not read (the course's is ~5 KiB)
+MAX_ENTRIES = 2000
+MAX_LINES = 5000              # lines of an answers file
+MAX_TABLES = 500              # TOML [table] headers
+MAX_KEY_PARTS = 16            # parts of one dotted TOML key (a.b.c): the parser is quadratic in them
+ANSWER_SECONDS = 5.0          # CPU and wall time to parse and grade one answer (the course's take milliseconds)
+ANSWER_MEMORY_MB = 1024       # address space one answer may add
+PARSE_SECONDS = 10.0          # reading the TOML/JSON file itself (2 MiB of it takes about 2 s)
+FILE_SECONDS = 30.0           # CPU seconds for all answers of one file together
+MAX_ARRAY = 16                # rows of a matrix answer, and entries of a row (reference/analytic/forms.py)
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
-DEFAULT_REL_TOL = Fraction(1, 1000)   # non-integer answers, unless the question says otherwise
 
 
 def analytic():
@@ -42,6 +52,17 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+
+
+@functools.lru_cache(maxsize=1)
+def warm_up():
+    """Parse and grade a trivial answer once in the parent, so that sympy's and mpmath's first-use work (imports,
+    caches) is inherited by every forked evaluation instead of being redone (and counted) in each."""
+    a = analytic()
+    a.evaluate(a.parse_answer("sqrt(2)*ln(3)/floor(2.5) + x - x"))
+    close(Fraction(1, 3), 1 / 3, Fraction(0), Fraction(1, 10 ** 6))
+    next(iter(a.QUESTIONS.values())).result({s.name: v for s, v in next(iter(a.QUESTIONS.values()))
+                                             .substitute().items()})
 
 
 def read_answers(submission, notes=None, label="analytic"):
@@ -66,16 +87,16 @@ def read_answers(submission, notes=None, label="analytic"):
     except UnicodeDecodeError:
         return AnswerSheet(name, {}, problem="%s is not UTF-8 text" % name)
     toml = name.lower().endswith(".toml")
-    try:
-        data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
-        return AnswerSheet(name, {}, problem="%s is not valid %s: %s" % (name, "TOML" if toml else "JSON",
-                                                                         _short(str(exc), 120)))
-    if not isinstance(data, dict):
-        return AnswerSheet(name, {}, problem="%s should hold `question-id = answer` entries" % name)
-    entries = _flatten(data)
-    if len(entries) > MAX_ENTRIES:
-        return AnswerSheet(name, {}, problem="%s has more than %d entries" % (name, MAX_ENTRIES))
+    problem = shape_problem(text, toml)
+    if problem:
+        return AnswerSheet(name, {}, problem="%s %s" % (name, problem))
+    try:   # the parsers are linear at best: in a forked copy, with limits (grader/checks/bounded.py)
+        parsed = bounded(lambda: _parse_entries(text, toml), PARSE_SECONDS, ANSWER_MEMORY_MB)
+    except Overrun as over:
+        return AnswerSheet(name, {}, problem="%s could not be read within the grader's limits (%s)" % (name, over))
+    if "problem" in parsed:
+        return AnswerSheet(name, {}, problem="%s %s" % (name, parsed["problem"]))
+    entries = {key: _unwire(value) for key, value in parsed["entries"]}
     student_id = entries.pop("student_id", None)
     if isinstance(student_id, int) and not isinstance(student_id, bool):
         student_id = str(student_id)
@@ -84,7 +105,65 @@ def read_answers(submission, notes=None, label="analytic"):
         if notes is not None:
             notes.append("%s: the student_id in %s is not a short text; it was ignored" % (label, name))
         student_id = None
-    return AnswerSheet(name, entries, student_id.strip() if student_id else None)
+    # keys and texts are the student's: made safe once, here, for every report that quotes them
+    return AnswerSheet(name, safe_data(entries), student_id.strip() if student_id else None)
+
+
+_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'')
+_DOTTED = re.compile(r"(?:[\w-]+\s*\.\s*){%d,}" % MAX_KEY_PARTS)
+
+
+def shape_problem(text, toml):
+    """Why the text is not parsed at all (too many lines, tables or dotted key parts: parsers are slow on
+    them), or None. Checked before any parsing, on the raw text."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return "has more than %d lines" % MAX_LINES
+    if toml:
+        bare = _QUOTED.sub('""', text)      # dots and brackets inside strings are the student's text
+        if sum(1 for line in bare.splitlines() if line.lstrip().startswith("[")) > MAX_TABLES:
+            return "has more than %d [tables]" % MAX_TABLES
+        if _DOTTED.search(bare):
+            return "has a key with more than %d dotted parts" % MAX_KEY_PARTS
+    return None
+
+
+class Unsupported:
+    """An answer of a TOML type the grader does not read (a date, a table, an array too large or too deep)."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+
+def _parse_entries(text, toml):
+    """{"entries": [[question id, value], ...]} (values JSON-able: see _unwire) or {"problem": why}."""
+    try:
+        data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        return {"problem": "is not valid %s: %s" % ("TOML" if toml else "JSON", _short(str(exc), 120))}
+    if not isinstance(data, dict):
+        return {"problem": "should hold `question-id = answer` entries"}
+    entries = _flatten(data)
+    if len(entries) > MAX_ENTRIES:
+        return {"problem": "has more than %d entries" % MAX_ENTRIES}
+
+    def wire(value, depth=0):
+        if value is None or isinstance(value, (bool, str)) or isinstance(value, int) and abs(value) < 10 ** 4000:
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"float": repr(value)}
+        if isinstance(value, list) and depth < 2 and len(value) <= MAX_ARRAY:   # a matrix answer: its rows
+            return [wire(v, depth + 1) for v in value]
+        return {"type": type(value).__name__}
+    return {"entries": [[key, wire(value)] for key, value in entries.items()]}
+
+
+def _unwire(value):
+    if isinstance(value, list):
+        return [_unwire(v) for v in value]
+    if isinstance(value, dict):
+        return float(value["float"]) if "float" in value else Unsupported(value["type"])
+    return value
 
 
 def _no_constant(name):
@@ -145,8 +224,8 @@ def params_text(params):
 class Answer(Check):
     question: str = ""             # the question's id in reference.analytic.QUESTIONS
     form: str = "number"           # "number": its value for the student's parameters; "formula": the formula
-    rel_tol: float | None = None   # None: 0 (exact) for integer answers, DEFAULT_REL_TOL otherwise
-    abs_tol: float | None = None   # None: half a unit of the question's stated decimals, else 0
+    rel_tol: float | None = None   # None: the question's stated precision (Question.tolerance)
+    abs_tol: float | None = None   # None: the question's stated precision (half a unit in its last place)
     kind: str = "answer"
 
     def run(self, ctx):
@@ -154,11 +233,36 @@ class Answer(Check):
         if sheet.problem:
             raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
         raw = self.entry(ctx, sheet)
-        expr = self.parse(raw, sheet)
         question = analytic().QUESTIONS[self.question]
+        budget = ctx.__dict__.setdefault("answer_budget", Budget(FILE_SECONDS))
+        if budget.left <= 0:
+            raise Fail("not graded: the answers before it used up the %g s allowed for evaluating an answers file"
+                       % FILE_SECONDS, "too slow to evaluate", hint="write plain numbers or short expressions")
+        warm_up()
+        before = len(ctx.notes)
+
+        def grade():   # sympy on the student's text: in a forked copy of the grader, with limits
+            try:
+                return {"summary": self.grade(ctx, sheet, question, raw), "notes": ctx.notes[before:]}
+            except Fail as fail:
+                return {"fail": [fail.message, fail.category, fail.hint], "notes": ctx.notes[before:]}
+        try:
+            done = bounded(grade, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
+        except Overrun as over:
+            raise Fail("not graded: evaluating your answer %s took more %s than allowed (%g s, %d MiB)"
+                       % (quoted(raw), over, ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
+                       hint="write a plain number or a short expression")
+        for note in done["notes"]:
+            _note(ctx, note)
+        if "fail" in done:
+            raise Fail(*done["fail"])
+        return done["summary"]
+
+    def grade(self, ctx, sheet, question, raw):
+        expr, percent = self.parse(raw, sheet, question)
         if self.form == "formula":
             return self.grade_formula(question, expr, raw)
-        return self.grade_number(ctx, sheet, question, expr, raw)
+        return self.grade_number(ctx, sheet, question, expr, raw, percent)
 
     # ---------------------------------------------------------- reading the entry
     def entry(self, ctx, sheet):
@@ -176,19 +280,35 @@ class Answer(Check):
                        "no answer", hint="replace the TODO for `%s` in %s with your answer" % (self.name, sheet.name))
         return raw
 
-    def parse(self, raw, sheet):
-        """The entry as a sympy expression, through the safe parser; never executed."""
-        parse_answer, error = analytic().parse_answer, analytic().AnswerParseError
+    def parse(self, raw, sheet, question):
+        """(the entry as a sympy expression or Matrix, whether it ended in a percent sign), through the safe
+        parsers; never executed."""
+        a = analytic()
+        if question.matrix:
+            if isinstance(raw, bool) or not isinstance(raw, (list, str)):
+                raise Fail("not a matrix: `%s` asks for %s, e.g. %s" % (self.name, _matrix_words(question),
+                                                                     _matrix_example(question)),
+                           "not an expression", hint="write the rows in brackets, e.g. %s" % _matrix_example(question))
+            try:
+                return a.fit_shape(a.parse_matrix(raw), question.shape), False
+            except a.AnswerParseError as exc:
+                raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
+                           hint=re.sub(r"^not an? (expression|number|matrix): ", "", str(exc)))
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            kind = "true/false" if isinstance(raw, bool) else getattr(raw, "type_name", type(raw).__name__)
             raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
-                       % (self.name, sheet.name, type(raw).__name__ if not isinstance(raw, bool) else "true/false"),
+                       % (self.name, sheet.name, kind),
                        "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
         if isinstance(raw, float) and not math.isfinite(raw):
             raise Fail("not a number: %s (your answer for `%s`)" % (raw, self.name), "not an expression",
                        hint="write a finite number")
+        text, percent = a.strip_marks(raw) if isinstance(raw, str) else (repr(raw), False)
+        if percent and question.unit != "percent":
+            raise Fail("`%s` does not ask for a percentage: write the number alone (your answer: %s)"
+                       % (self.name, quoted(raw)), "not an expression", hint="write the number alone, without the percent sign")
         try:
-            return parse_answer(raw if isinstance(raw, str) else repr(raw))
-        except error as exc:
+            return a.parse_answer(text), percent
+        except a.AnswerParseError as exc:
             reason = re.sub(r"^not an? (expression|number): ", "", str(exc))
             raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=reason)
 
@@ -207,38 +327,42 @@ class Answer(Check):
                        "student_id in %s): graded with the lecture's numbers" % (ctx.assignment.name, sheet.name))
         return {s.name: v for s, v in question.substitute().items()}, "the lecture's numbers"
 
-    def tolerance(self, question, expected):
-        rel = self.rel_tol if self.rel_tol is not None else (0 if expected.is_Integer else DEFAULT_REL_TOL)
-        if self.abs_tol is not None:
-            absolute = self.abs_tol
-        else:
-            absolute = Fraction(1, 2 * 10 ** question.decimals) if question.decimals is not None else 0
+    def tolerance(self, question, expected, result=None):
+        """(relative, absolute) tolerance for one expected entry: the question's stated precision (half a unit in
+        its last place; 0 where the answer is asked exactly), unless the check overrides it."""
+        rel = self.rel_tol if self.rel_tol is not None else 0
+        absolute = self.abs_tol if self.abs_tol is not None else question.tolerance(expected, result)
         return _fraction(rel), _fraction(absolute)
 
-    def grade_number(self, ctx, sheet, question, expr, raw):
+    def grade_number(self, ctx, sheet, question, expr, raw, percent=False):
         a = analytic()
         params, whose = self.variant(ctx, sheet, question)
         public = self.visibility != "hidden"
-        left = sorted(s.name for s in expr.free_symbols)
+        left = sorted({s.name for e in _entries(expr) for s in e.free_symbols})
         if left:
-            raise Fail("this question asks for a number (its value for %s: %s); your answer %s still contains %s"
-                       % (whose, params_text(params), quoted(raw), ", ".join(left)),
+            raise Fail("this question asks for %s (its value for %s: %s); your answer %s still contains %s"
+                       % ("numbers" if question.matrix else "a number", whose, params_text(params), quoted(raw),
+                          ", ".join(left)),
                        "incorrect", hint="a number was expected, not a formula")
+        expected = question.result(params)
+        stated, _ = a.printing.stated_text(expected, question.precision(expected))
+        expected_line = "expected: %s = %s with %s (%s)" % (_short(a.printing.answer_text(question.formula), 200),
+                                                           stated, params_text(params), whose)
+        if question.matrix:
+            return self.grade_matrix(question, expr, expected, raw, stated, expected_line, public)
         mine = a.evaluate(expr)
         if mine is None:
             raise Fail("not a number: %s has no finite value" % quoted(raw), "not an expression",
                        hint="the expression has no finite value")
-        expected = question.result(params)
         want = a.evaluate(expected)
         rel, absolute = self.tolerance(question, expected)
-        stated, _ = a.printing.stated_text(expected, question.decimals)
         if close(mine, want, rel, absolute):
-            return "correct: %s" % stated if public else "correct"
+            return ("correct: %s" % stated) + (" %" if question.unit == "percent" else "") if public else "correct"
+        if question.unit == "percent" and not percent and close(mine * 100, want, rel, absolute):
+            return ("correct: %s read as a fraction, %s%%" % (quoted(raw), stated)) if public else "correct"
         if not public:
             raise Fail("incorrect", "incorrect", hint="the value is outside the tolerance: check the formula and "
                                                       "the arithmetic")
-        expected_line = "expected: %s = %s with %s (%s)" % (a.printing.answer_text(question.formula), stated,
-                                                           params_text(params), whose)
         other = self.other_variant(ctx, sheet, question, params, mine, rel, absolute)
         if other and other[1]:
             raise Fail("incorrect: %s is the answer for %s (%s), not for %s\n%s"
@@ -249,8 +373,57 @@ class Answer(Check):
                        % (whose, quoted(raw), params_text(other[0]), expected_line), "wrong variant",
                        hint="use the parameters of your own variant")
         raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
-                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want), expected_line),
+                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want,
+                                                                                question.precision_text(expected)),
+                      expected_line),
                    "incorrect", hint="check the formula and the arithmetic")
+
+    def grade_matrix(self, question, mine, expected, raw, stated, expected_line, public):
+        """A matrix answer against the key's, entry by entry, each within the question's tolerance."""
+        a = analytic()
+        values = [a.evaluate(e) for e in mine]
+        if any(v is None for v in values):
+            raise Fail("not a number: an entry of %s has no finite value" % quoted(raw), "not an expression",
+                       hint="every entry must be a finite number")
+        if mine.shape != expected.shape:
+            raise self.wrong_shape(question, mine, expected, raw, expected_line, public,
+                                   lambda got, want: close(a.evaluate(got), a.evaluate(want),
+                                                           *self.tolerance(question, want, expected)))
+        wrong = []
+        for (i, j), got, want in zip(_positions(expected), values, expected):
+            rel, absolute = self.tolerance(question, want, expected)
+            if not close(got, a.evaluate(want), rel, absolute):
+                wrong.append((i, j))
+        if not wrong:
+            return "correct: %s" % stated if public else "correct"
+        layout = sorted(map(_rounded_key, values)) == sorted(_rounded_key(a.evaluate(e)) for e in expected)
+        hint = ("the right numbers in the wrong places: check the layout" if layout
+                else "some entries are wrong: check the formula and the arithmetic")
+        if not public:
+            raise Fail("incorrect", "incorrect", hint=hint)
+        raise Fail("incorrect: %s of the %d entries differ (%s)%s\n%s"
+                   % (len(wrong), len(values), _where(wrong, expected), "; the right numbers, in the wrong places"
+                      if layout else "", expected_line), "incorrect", hint=hint)
+
+    def wrong_shape(self, question, mine, expected, raw, expected_line, public, same):
+        """The Fail for a matrix of another shape; says when it is the key with extra rows and columns of zeros
+        (the Kronecker product not cropped) or the key transposed."""
+        rows, cols = expected.shape
+        extra = (mine.rows >= rows and mine.cols >= cols
+                 and all(same(mine[i, j], expected[i, j]) for i in range(rows) for j in range(cols))
+                 and all(mine[i, j] == 0 for i in range(mine.rows) for j in range(mine.cols)
+                         if i >= rows or j >= cols))
+        transposed = mine.shape == (cols, rows) and all(same(mine[j, i], expected[i, j])
+                                                        for i in range(rows) for j in range(cols))
+        hint = ("the right matrix with zeros in %d extra row(s) and %d extra column(s) at the end: crop it to %d x %d"
+                % (mine.rows - rows, mine.cols - cols, rows, cols)
+                if extra else "the transpose of the answer: swap rows and columns" if transposed
+                else "the answer is a %d x %d matrix" % (rows, cols))
+        if not public:
+            return Fail("incorrect", "incorrect", hint=hint)
+        return Fail("incorrect: your answer is %d x %d, the answer is %d x %d%s\n%s"
+                    % (mine.rows, mine.cols, rows, cols, ": it is " + hint if extra or transposed else "",
+                       expected_line), "incorrect", hint=hint)
 
     def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
         """(params, whose) of another variant whose answer the student gave, or None.
@@ -284,8 +457,8 @@ class Answer(Check):
     def grade_formula(self, question, expr, raw):
         a = analytic()
         public = self.visibility != "hidden"
-        order = list(question.defaults)
-        names = {s.name for s in expr.free_symbols}
+        order = question.answer_names()
+        names = {s.name for e in _entries(expr) for s in e.free_symbols}
         if not names:
             raise Fail("this question asks for the formula in %s, not a number" % ", ".join(order), "incorrect",
                        hint="a formula in the question's names was expected")
@@ -297,13 +470,67 @@ class Answer(Check):
                        % (quoted(raw), ", ".join(unknown), ", ".join(order),
                           "; names are case-sensitive: %s" % ", ".join(case) if case else ""),
                        "incorrect", hint="use the question's names: %s" % ", ".join(order))
-        formula = a.printing.answer_text(question.formula)
-        if a.answers_equivalent(expr, question.formula):
+        formula = _short(a.printing.answer_text(question.formula), 300)
+        extra = tuple(n for n in order if n not in question.defaults)
+        if question.matrix and expr.shape != question.shape:
+            raise self.wrong_shape(question, expr, question.formula, raw, "expected: %s" % formula, public,
+                                   lambda got, want: a.answers_equivalent(got, want, names=extra))
+        if a.answers_equivalent(expr, question.formula, names=extra):
             return "correct: equivalent to %s" % formula if public else "correct"
+        unused = sorted(names & set(extra) - {s.name for e in _entries(question.formula) for s in e.free_symbols})
+        layout = question.matrix and not unused and a.same_values_elsewhere(expr, question.formula, names=extra)
+        hint = ("the answer does not depend on %s, yours does" % ", ".join(unused) if unused
+                else "the right numbers in the wrong places: check the layout" if layout
+                else "check each entry: which input it comes from, and its factor" if question.matrix
+                else "check each term")
+        if question.matrix:
+            wrong = [(i, j) for (i, j), got, want in zip(_positions(question.formula), expr, question.formula)
+                     if not a.answers_equivalent(got, want, names=extra)]
+            if not public:
+                raise Fail("incorrect", "incorrect", hint=hint)
+            raise Fail("incorrect: %d of the %d entries are not equivalent to the expected ones (%s)%s\nexpected: %s"
+                       % (len(wrong), len(expr), _where(wrong, question.formula),
+                          "; " + hint if unused or layout else "", formula), "incorrect", hint=hint)
+        if unused:
+            raise Fail("incorrect: %s is not equivalent to the expected formula: %s\nexpected: %s"
+                       % (quoted(raw), hint, formula) if public else "incorrect", "incorrect", hint=hint)
         if not public:
             raise Fail("incorrect", "incorrect", hint="not the formula asked for: check each term")
         raise Fail("incorrect: %s is not equivalent to the expected formula\nexpected: %s" % (quoted(raw), formula),
                    "incorrect", hint="check each term")
+
+
+def _entries(expr):
+    return list(expr) if hasattr(expr, "shape") else [expr]
+
+
+def _positions(matrix):
+    return [(i, j) for i in range(matrix.rows) for j in range(matrix.cols)]
+
+
+def _where(wrong, matrix, most=3):
+    """'row 1, column 2; ...' (1-based) of the first wrong entries; 'entry 2' in a vector."""
+    vector = 1 in matrix.shape
+    words = ["entry %d" % (max(i, j) + 1) if vector else "row %d, column %d" % (i + 1, j + 1) for i, j in wrong[:most]]
+    return "; ".join(words) + ("; ..." if len(wrong) > most else "")
+
+
+def _rounded_key(v):
+    import mpmath
+    with mpmath.workdps(30):
+        return mpmath.nstr(v if not isinstance(v, Fraction) else mpmath.mpf(v.numerator) / v.denominator, 12)
+
+
+def _matrix_words(question):
+    rows, cols = question.shape
+    return "a list of %d numbers" % (rows * cols) if 1 in (rows, cols) else "a %d x %d matrix" % (rows, cols)
+
+
+def _matrix_example(question):
+    rows, cols = question.shape
+    if 1 in (rows, cols):
+        return "[%s]" % ", ".join("a%d" % (i + 1) for i in range(rows * cols))
+    return "[%s]" % ", ".join("[%s]" % ", ".join("a%d%d" % (i + 1, j + 1) for j in range(cols)) for i in range(rows))
 
 
 def _grid_matches(question, mine, rel, absolute, most=20):
@@ -356,10 +583,13 @@ def _how_far(mine, want):
         return "%s%% %s than" % (mpmath.nstr(abs(change), 2), "larger" if change > 0 else "smaller")
 
 
-def _tolerance_text(rel, absolute, want):
-    """The tolerance that applies here: the larger of the absolute one and the relative one."""
+def _tolerance_text(rel, absolute, want, precision=""):
+    """The tolerance that applies here: the larger of the absolute one and the relative one, and the precision
+    the question asks for ('to 3 significant digits'), where it is not exact."""
     if not rel and not absolute:
         return "exact"
     if absolute and absolute >= rel * abs(float(want)):
-        return "±%g" % float(absolute)
-    return "%g%%" % float(rel * 100)
+        text = "±%g" % float(absolute)
+    else:
+        text = "%g%%" % float(rel * 100)
+    return text + (", %s" % precision if precision.startswith("to ") else "")

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from ..spec import Check
 from .cases import Cases, case_check_run
-from .validate import Fail, check_value, describe
+from .validate import Fail, check_items, describe
 
 
 @dataclass
@@ -61,13 +61,11 @@ class Compare(Check):
                            % (len(self.labels), ", ".join(self.labels), describe(student)
                               if not isinstance(student, (tuple, list)) else "%d" % len(student)),
                            "wrong return value", hint="return (%s)" % ", ".join(self.labels))
-        for s, e, label in zip(student, expected, self.labels):
-            try:
-                check_value(s, e, label, self.tol, rules, self.exact, self.tensors)
-            except Fail as fail:
-                if self.figures is not None and fail.category == "wrong values":
-                    fail.figures = [f for f in self.figures(inputs, s, e, label) if f] or fail.figures
-                raise
+        def figures(fail, s, e, label):
+            if self.figures is not None and fail.category == "wrong values":
+                fail.figures = [f for f in self.figures(inputs, s, e, label) if f] or fail.figures
+        check_items(list(zip(student, expected, self.labels)), self.tol, rules, self.exact, self.tensors,
+                    on_fail=figures)
 
 
 def _takes_settings(hints):

@@ -60,12 +60,13 @@ def either(messages):
 
 
 def scale_factor(s, e, tol=1e-6):
-    """c when s ≈ c·e for a constant c ≠ 1, else None."""
+    """c when s ≈ c·e for a constant c ≠ 1, else None. A c within 0.1% of 1 is no convention's factor (it would
+    print as "×1"): a small numerical slip, which the largest-error line already shows."""
     denom = float(np.sum(e * e))
     if denom == 0 or not np.all(np.isfinite(s)):
         return None
     c = float(np.sum(s * e)) / denom
-    if abs(c - 1) < 1e-6 or abs(c) < 1e-12:
+    if abs(c - 1) < 1e-3 or abs(c) < 1e-12:
         return None
     resid = np.max(np.abs(s - c * e)) / max(1e-12, np.max(np.abs(s)) + np.max(np.abs(c * e)))
     return c if resid < tol else None

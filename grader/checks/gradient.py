@@ -11,16 +11,39 @@ import numpy as np
 
 from ..spec import Check
 from .cases import Cases, case_check_run
-from .validate import Fail, check_value
+from .validate import Fail, as_scalar, check_value, describe
 
 
 def default_objective(output, inputs):
     """A scalar from the forward output: the loss itself, or sum(out * dout) for a layer."""
-    if isinstance(output, (tuple, list)):
+    if isinstance(output, (tuple, list)) and output:
         output = output[0]
-    if type(output) is np.ndarray and output.ndim > 0:
-        return float(np.sum(output * inputs["dout"]))
-    return float(output)
+    dout = inputs.get("dout")
+    if type(dout) is np.ndarray and dout.ndim > 0:
+        if type(output) is not np.ndarray or output.shape != dout.shape:
+            raise Fail("your forward returned %s where an output of shape %s was expected, so its numerical "
+                       "gradient cannot be taken" % (describe(output), dout.shape), "wrong return value",
+                       hint="return the output with the shape the docstring gives", abort=True)
+        return float(np.sum(output * dout))
+    return as_scalar(output, "your forward's output")
+
+
+def objective_value(objective, output, inputs):
+    """objective(output, inputs) as a finite float; anything the student's forward returned that it cannot use is
+    a Fail for the student, never an error of the grader."""
+    try:
+        value = objective(output, inputs)
+    except Fail as fail:
+        fail.abort = True
+        raise
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError) as exc:
+        raise Fail("your forward returned %s, from which the numerical gradient cannot be taken (%s)"
+                   % (describe(output), type(exc).__name__), "wrong return value",
+                   hint="return what the docstring asks for", abort=True)
+    if not np.isfinite(value):
+        raise Fail("your forward's output is not finite (%s) near the case's inputs" % value, "not finite",
+                   hint="overflow or division by zero in the forward pass", abort=True)
+    return value
 
 
 @dataclass
@@ -81,8 +104,8 @@ class Gradient(Check):
         values = ctx.run_student(plan)
         self.forward_calls += len(outs)
         for n, (w, d, label) in enumerate(probes):
-            f_plus = self.objective(values[2 * n], inputs)
-            f_minus = self.objective(values[2 * n + 1], inputs)
+            f_plus = objective_value(self.objective, values[2 * n], inputs)
+            f_minus = objective_value(self.objective, values[2 * n + 1], inputs)
             numeric = (f_plus - f_minus) / (2 * self.h)
             analytic = float(np.sum(np.asarray(grads[w], float) * d))
             err = abs(numeric - analytic) / max(1e-8, abs(numeric) + abs(analytic))

@@ -51,10 +51,16 @@ def as_scalar(value, label):
         raise Fail("%s should be a number, got a bool" % label, "wrong type")
     if isinstance(value, np.floating) and type(value) not in FLOAT_DTYPES:
         raise Fail("%s has dtype %s; use float32 or float64" % (label, value.dtype), "wrong dtype")
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if type(value) is np.ndarray and value.shape == () and value.dtype.kind in "iuf":
-        return float(value)
+    if isinstance(value, numbers.Real) or type(value) is np.ndarray and value.shape == () and \
+            value.dtype.kind in "iuf":
+        try:
+            number = float(value)
+        except OverflowError:          # an int beyond float range
+            number = float("inf")
+        if not np.isfinite(number):   # no property holds of NaN: every comparison with it is False
+            raise Fail("%s is %s" % (label, "NaN (not a number)" if number != number else number), "not finite",
+                       hint="overflow or division by zero somewhere (e.g. exp of large scores)")
+        return number
     if type(value) is np.ndarray and value.size == 1:
         raise Fail("%s should be a scalar, got an array of shape %s (use .item() or index it)"
                    % (label, value.shape), "wrong type")
@@ -89,16 +95,16 @@ def check_value(student, expected, label, tol, hints=None, exact=False, tensors=
                        "wrong type")
         if len(student) != len(expected):
             raise Fail("%s should have %d values, got %d" % (label, len(expected), len(student)), "wrong type")
-        return max([check_value(s, e, "%s[%d]" % (label, i), tol, hints, exact, tensors)
-                    for i, (s, e) in enumerate(zip(student, expected))] or [0.0])
+        return check_items([(s, e, "%s[%d]" % (label, i)) for i, (s, e) in enumerate(zip(student, expected))],
+                          tol, hints, exact, tensors)
     if isinstance(expected, dict):
         if not isinstance(student, dict):
             raise Fail("%s should be a dict, got %s" % (label, describe(student)), "wrong type")
         missing = [k for k in expected if k not in student]
         if missing:
             raise Fail("%s is missing the key(s) %s" % (label, ", ".join(map(repr, missing))), "missing keys")
-        return max([check_value(student[k], e, "%s[%r]" % (label, k), tol, hints, exact, tensors)
-                    for k, e in expected.items()] or [0.0])
+        return check_items([(student[k], e, "%s[%r]" % (label, k)) for k, e in expected.items()],
+                          tol, hints, exact, tensors)
     if isinstance(expected, bool) and isinstance(student, np.bool_):
         student = bool(student)
     if type(student) is not type(expected) or student != expected:  # str, None, bool: no array comparisons
@@ -107,20 +113,44 @@ def check_value(student, expected, label, tol, hints=None, exact=False, tensors=
     return 0.0
 
 
+def check_items(items, tol, hints=None, exact=False, tensors=False, on_fail=None):
+    """check_value of each (student, expected, label); the first failure is raised, unless an item is degenerate
+    (a constant array where values vary): that says more, and what rests on these values must know it.
+    `on_fail(fail, student, expected, label)` may add to each failure (figures)."""
+    errors, fails = [], []
+    for s, e, label in items:
+        try:
+            errors.append(check_value(s, e, label, tol, hints, exact, tensors))
+        except Fail as fail:
+            if on_fail is not None:
+                on_fail(fail, s, e, label)
+            fails.append(fail)
+    if fails:
+        raise next((f for f in fails if f.category == "degenerate output"), fails[0])
+    return max(errors or [0.0])
+
+
+def _constant(a):
+    return a.size > 1 and bool(np.all(a == a.flat[0]))
+
+
+def degenerate(student, expected, label):
+    """A Fail when `student` is a constant array (all zeros, say) where the expected values vary, else None."""
+    if _constant(student) and not _constant(expected) and expected.size > 1:
+        return Fail("%s is constant (every entry is %s) where the expected values vary: not computed yet, or "
+                    "overwritten?" % (label, student.flat[0]), "degenerate output",
+                    hint="compute every entry of %s (a placeholder such as np.zeros_like earns nothing)" % label)
+    return None
+
+
 def check_array(student, expected, label, tol, hints=None, exact=False):
     if type(student) is not np.ndarray:
         raise Fail("%s should be a numpy array, got %s" % (label, describe(student)), "wrong type")
     float_expected = expected.dtype.kind == "f"
-    if float_expected and student.dtype.type not in FLOAT_DTYPES:
-        if student.dtype.kind in "iub":
-            student = student.astype(np.float64)  # integral values are acceptable where floats are expected
-        else:
-            raise Fail("%s has dtype %s; use float32 or float64" % (label, student.dtype), "wrong dtype")
-    if expected.dtype.kind in "iu" and student.dtype.kind not in "iu":
-        if student.dtype.kind == "f" and np.all(np.isfinite(student)) and np.all(student == np.round(student)):
-            student = student.astype(np.int64)
-        else:
-            raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
+    if float_expected and student.dtype.type not in FLOAT_DTYPES and student.dtype.kind not in "iub":
+        raise Fail("%s has dtype %s; use float32 or float64" % (label, student.dtype), "wrong dtype")
+    if expected.dtype.kind in "iu" and student.dtype.kind not in "iuf":
+        raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
     if student.shape != expected.shape:
         extra = [h for h in [assignment_hint(student, expected, hints)] if h]
         if not extra and student.shape == expected.shape[::-1] and student.ndim == 2:
@@ -129,6 +159,14 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
             extra.append("hint: same number of entries: a reshape or a wrong axis order?")
         raise Fail("\n".join(["%s has shape %s, expected %s" % (label, student.shape, expected.shape)] + extra),
                    "wrong shape", hint=_first_hint(extra))
+    # converted only now: the shape is the reference's, so the copy is as small as the expected answer
+    if float_expected and student.dtype.type not in FLOAT_DTYPES:
+        student = student.astype(np.float64)  # integral values are acceptable where floats are expected
+    if expected.dtype.kind in "iu" and student.dtype.kind not in "iu":
+        if np.all(np.isfinite(student)) and np.all(student == np.round(student)):
+            student = student.astype(np.int64)
+        else:
+            raise Fail("%s has dtype %s; expected integers" % (label, student.dtype), "wrong dtype")
     if student.dtype.kind == "f":
         bad = ~np.isfinite(student)
         if bad.any():
@@ -142,10 +180,14 @@ def check_array(student, expected, label, tol, hints=None, exact=False):
             first = "%s differs in %d of %d entries; first at %s: yours %s, expected %s" % (
                 label, wrong.sum(), wrong.size, [int(k) for k in i], student[i], expected[i])
             extra = [h for h in [assignment_hint(student, expected, hints)] if h]
-            raise Fail("\n".join([first] + extra), "wrong values", hint=_first_hint(extra))
+            raise degenerate(student, expected, label) or Fail("\n".join([first] + extra), "wrong values",
+                                                               hint=_first_hint(extra))
         return 0.0
     err = rel_error(student, expected)
     if err > tol:
+        constant = degenerate(student, expected, label)
+        if constant:
+            raise constant
         extra = diagnose(student, expected, hints)
         from ..figures import error_figure
         raise Fail("\n".join(["%s differs from the expected values: relative error %.2g > %.0e" % (label, err, tol)]

@@ -4,19 +4,24 @@ A `Sandbox` owns at most one live worker process for one submission. A crash, a 
 or an over-large answer fails only the call that caused it: the worker is killed and the next call starts a
 fresh one. The per-submission budget bounds the total time spent in student code.
 """
+import atexit
+import functools
 import json
 import os
 import resource
 import selectors
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..util import safe_data, safe_text
 from . import worker as wire
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
@@ -66,8 +71,13 @@ def worker_env(workdir):
     return env
 
 
+HIDDEN_PACKAGES = ("grader", "reference", "assignments")   # the worker never finds these on its import path
+
+
 def library_paths():
-    """The directories the worker needs for numpy (and torch, sympy when installed), without the grader's own."""
+    """The directories that hold numpy (and torch, sympy when installed), as installed. After a plain
+    `pip install` one of them (site-packages) also holds the grader and the reference: the worker imports
+    from `worker_paths()`, which leaves those out; bubblewrap mounts these and hides them (isolation.py)."""
     import importlib.util
     paths = []
     for name in ("numpy", "torch", "sympy"):
@@ -76,15 +86,46 @@ def library_paths():
             d = os.path.dirname(os.path.dirname(spec.origin))
             if d not in paths:
                 paths.append(d)
-    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [p for p in paths if os.path.abspath(p) != project]
+    return paths
+
+
+def own_entry(name):
+    """Whether an entry of a library directory is dlgrader's: its packages, its metadata, editable-install hooks."""
+    return name.split(".")[0].split("-")[0] in HIDDEN_PACKAGES or name.lower().startswith(("dlgrader",
+                                                                                            "__editable__"))
+
+
+@functools.lru_cache(maxsize=1)
+def worker_paths():
+    """The worker's import path: `library_paths()`, except that a directory which also holds an entry of
+    dlgrader's own (site-packages of a normal, --user or wheel install, a Gradescope venv, a CI runner) is
+    replaced by a view of it without those: a folder of symlinks to its other entries (made once per process,
+    readable by the sandbox users, removed at exit). NumPy and torch import as usual; `grader` and
+    `reference` are not there to be found."""
+    paths = []
+    for d in library_paths():
+        try:
+            entries = sorted(os.listdir(d))
+        except OSError:
+            continue
+        if not any(own_entry(e) for e in entries):
+            paths.append(d)
+            continue
+        view = tempfile.mkdtemp(prefix="dlgrader-libs-")
+        atexit.register(shutil.rmtree, view, True)
+        os.chmod(view, 0o755)
+        for e in entries:
+            if not own_entry(e):
+                os.symlink(os.path.join(d, e), os.path.join(view, e))
+        paths.append(view)
+    return paths
 
 
 class Sandbox:
     """Runs call plans in a worker for one submission rooted at `root` (a prepared directory)."""
 
     def __init__(self, root, workdir, limits=None, launcher=None, import_paths=(), worker_path=None,
-                 cleanup=None, cgroup=(), user=None, preload=(), numpy_1=()):
+                 cleanup=None, cgroup=(), user=None, preload=(), numpy_1=(), python=None, libraries=None, env=None):
         self.root, self.workdir = root, workdir
         self.limits = limits or Limits()
         self.launcher = launcher or []   # a command prefix from the isolation layer (bwrap, ...)
@@ -92,6 +133,9 @@ class Sandbox:
         self.cleanup = cleanup           # kills whatever the submission left behind (L1: every process of its uid)
         self.cgroup = list(cgroup)       # cgroup.procs files the worker joins (L1)
         self.user = user                 # a pwd entry: run the worker as this user (L1 without bwrap)
+        self.python = python or sys.executable   # an interpreter the worker's user can read (isolation.py)
+        self.libraries = worker_paths() if libraries is None else list(libraries)   # numpy, torch: for it
+        self.env = dict(env or {})       # added to the scrubbed environment (LD_LIBRARY_PATH of a mirror)
         self.import_paths = list(import_paths)
         self.preload = list(preload)     # libraries the worker imports while it starts (see Assignment.preload)
         self.numpy_1 = list(numpy_1)     # NumPy 1 names the worker restores (worker.NUMPY_1; the course profile's)
@@ -99,7 +143,7 @@ class Sandbox:
         self._loading = None             # when launch() sent the load request that await_start() reads
         self.spent = 0.0
         self.restarts = 0
-        self.log_path = os.path.join(workdir, "student_output.log")
+        self.log = None                  # what the student's code prints: an unnamed file only the parent holds
 
     # ---------------------------------------------------------- process lifetime
     def _preexec(self):
@@ -128,18 +172,21 @@ class Sandbox:
         worker's interpreter start and imports overlap the parent's own preparation (`await_start` reads it)."""
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        log = open(self.log_path, "ab")
-        cmd = self.launcher + [sys.executable, "-I", "-S", self.worker_path, str(req_r), str(resp_w),
-                               json.dumps(library_paths())]
+        if self.log is None:
+            # Never a path in the work dir: the work dir belongs to the sandbox, which could put a symbolic link
+            # there for the parent to open (as root, at L1). An unnamed file has no path to replace; every
+            # worker (re)start appends to the same open file, and only the parent can read it back.
+            self.log = tempfile.TemporaryFile(prefix="dlgrader-output-")
+        cmd = self.launcher + [self.python, "-I", "-S", self.worker_path, str(req_r), str(resp_w),
+                               json.dumps(self.libraries)]
         user = {} if self.user is None else {"user": self.user.pw_uid, "group": self.user.pw_gid,
                                              "extra_groups": []}
         try:
             self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
-                env=worker_env(self.workdir), pass_fds=(req_r, resp_w), start_new_session=True,
+                cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir,
+                env=dict(worker_env(self.workdir), **self.env), pass_fds=(req_r, resp_w), start_new_session=True,
                 preexec_fn=self._preexec, close_fds=True, **user)
         finally:
-            log.close()
             os.close(req_r)
             os.close(resp_w)
         self.req, self.resp = req_w, resp_r
@@ -186,13 +233,11 @@ class Sandbox:
         self.proc = None
         self._loading = None
 
-    close = kill
-
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.kill()
+        self.close()
 
     # ---------------------------------------------------------- calls
     def run(self, plan, timeout=None):
@@ -232,15 +277,12 @@ class Sandbox:
             self.spent += elapsed
         if body is None:
             return Reply(failure=failure, elapsed=elapsed)
+        expect = len(msg["returns"]) if msg and "returns" in msg else 0
         try:
-            obj, out = wire.unpack(body)
-            if "error" in obj:
-                return Reply(error=obj["error"], elapsed=elapsed)
-            values = wire.decode(obj["values"], out) if "values" in obj else []
-        except Exception as exc:  # garbage on the protocol pipe
+            return read_reply(body, expect, elapsed)
+        except Exception as exc:  # garbage on the protocol pipe: a forged or broken answer
             return Reply(failure="the worker sent an unreadable answer (%s)" % type(exc).__name__,
                          elapsed=elapsed)
-        return Reply(values=values, elapsed=elapsed)
 
     def _exchange(self, frame, deadline):
         sel = selectors.DefaultSelector()
@@ -297,15 +339,53 @@ class Sandbox:
                "(sys.exit / os._exit in the submission?)" % code
 
     def student_output(self, limit=4000):
-        """The tail of what the student's code printed."""
+        """The tail of what the student's code printed (as safe text), and how many bytes it printed."""
+        if self.log is None:
+            return "", 0
         try:
-            with open(self.log_path, "rb") as f:
-                f.seek(0, 2)
-                size = f.tell()
-                f.seek(max(0, size - limit))
-                return f.read().decode("utf-8", "replace"), size
+            size = os.fstat(self.log.fileno()).st_size
+            tail = os.pread(self.log.fileno(), limit, max(0, size - limit))
         except OSError:
             return "", 0
+        return safe_text(tail.decode("utf-8", "replace")), size
+
+    def close(self):
+        """Kill the worker and drop what it printed."""
+        self.kill()
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+MAX_JSON = 4 * 1024 * 1024   # bytes of JSON in one answer: arrays travel beside it as .npy
+MAX_MESSAGE = 2000           # characters of an exception message kept
+MAX_FRAMES = 12              # traceback lines kept, each at most MAX_MESSAGE characters
+
+
+def read_reply(body, expect, elapsed=0.0):
+    """A Reply from one answer of the worker, which is untrusted: its size and structure are checked before
+    anything is converted (an `error` must be a dict of short texts, `values` exactly the `expect` values the
+    plan asked for, arrays of plain dtypes), and every text in it is made safe for reports and terminals once,
+    here (`safe_text`). Raises ValueError, TypeError or KeyError for anything else."""
+    obj, arrays = wire.unpack(body, max_json=MAX_JSON)
+    if type(obj) is not dict:
+        raise TypeError("the answer is not an object")
+    obj = safe_data(obj)
+    if "error" in obj:
+        error = obj["error"]
+        frames = error.get("frames", []) if type(error) is dict else None
+        step = error.get("step", -1) if type(error) is dict else None
+        if type(error) is not dict or type(error.get("type")) is not str or type(error.get("message")) is not str \
+                or type(frames) is not list or any(type(f) is not str for f in frames) or type(step) is not int:
+            raise TypeError("a malformed error report")
+        return Reply(error={"type": error["type"][:100], "message": error["message"][:MAX_MESSAGE],
+                            "frames": [f[:MAX_MESSAGE] for f in frames[-MAX_FRAMES:]], "step": step},
+                     elapsed=elapsed)
+    values = obj.get("values", [])
+    if type(values) is not list or len(values) != expect:
+        raise ValueError("%s values where the plan asked for %d" % (
+            len(values) if type(values) is list else "no list of", expect))
+    return Reply(values=wire.decode(values, arrays), elapsed=elapsed)
 
 
 class WorkerStartError(Exception):

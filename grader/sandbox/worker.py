@@ -115,17 +115,17 @@ def decode(data, arrays, resolve=None):
     if "__dict__" in data:
         return {decode(k, arrays, resolve): decode(v, arrays, resolve) for k, v in data["__dict__"]}
     if "__np__" in data:
-        return np.dtype(data["__np__"]).type(decode(data["v"], arrays, resolve))
+        return wire_dtype(data["__np__"], "biuf").type(decode(data["v"], arrays, resolve))
     if "__float__" in data:
         return float(data["__float__"])
     if "__tensor__" in data:
         return TensorValue(arrays[data["__tensor__"]])
     if "__ref__" in data or "__handle__" in data:
         if resolve is None:
-            return Handle(data.get("__handle__"), data.get("type", "?"))
+            return Handle(data.get("__handle__"), str(data.get("type", "?"))[:100])
         return resolve(data.get("__ref__", data.get("__handle__")), data.get("item", []))
     if "__bad__" in data:
-        return BadValue(str(data["__bad__"]))
+        return BadValue(str(data["__bad__"])[:300])
     raise ValueError("unknown marker in message: %r" % sorted(data)[:3])
 
 
@@ -189,13 +189,47 @@ def pack(obj, arrays):
     return struct.pack(">Q", len(body)) + body
 
 
-def unpack(body):
+def wire_dtype(name, kinds="biufc"):
+    """The dtype named `name`, if values of it may cross the wire: plain numbers only. A forged name
+    ("V2147483648": a 2 GiB void scalar, structured or object dtypes) is refused before anything is allocated."""
+    dtype = np.dtype(name) if isinstance(name, (str, np.dtype)) and len(str(name)) < 64 else None
+    if dtype is None or dtype.kind not in kinds or dtype.fields or dtype.subdtype or dtype.hasobject \
+            or dtype.itemsize > 16:
+        raise ValueError("a value of dtype %.40r may not cross the wire" % (name,))
+    return dtype
+
+
+def load_npy(data):
+    """One .npy array, its header checked first: a plain dtype, and exactly as many bytes as the shape needs."""
+    f = io.BytesIO(data)
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError("unsupported .npy version %r" % (version,))
+    dtype = wire_dtype(dtype)
+    count = 1
+    for n in shape:
+        count *= n
+    if count * dtype.itemsize != len(data) - f.tell():
+        raise ValueError("the array's data does not match its shape")
+    f.seek(0)
+    return np.load(f, allow_pickle=False)
+
+
+def unpack(body, max_json=None):
+    """Inverse of pack (without the frame length). `max_json` bounds the JSON part (the parent reading an
+    untrusted worker: arrays travel as .npy, so its JSON is small)."""
     (n,) = struct.unpack(">I", body[:4])
+    if max_json is not None and n > max_json:
+        raise ValueError("the JSON part of the answer is larger than %d bytes" % max_json)
     obj = json.loads(body[4:4 + n])
     arrays, pos = [], 4 + n
     while pos < len(body):
         (m,) = struct.unpack(">Q", body[pos:pos + 8])
-        arrays.append(np.load(io.BytesIO(body[pos + 8:pos + 8 + m]), allow_pickle=False))
+        arrays.append(load_npy(body[pos + 8:pos + 8 + m]))
         pos += 8 + m
     return obj, arrays
 

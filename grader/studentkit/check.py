@@ -22,19 +22,21 @@ def console(file=None):
     return Console(file=out, width=None if tty else 110, highlight=False, soft_wrap=False)
 
 
-def grade_public(names, path, course, isolation, student_id=None):
-    """One Report over the named assignments (all of the kit's, or all, when none is named)."""
+def grade_public(names, path, course, isolation, student_id=None, strict=False):
+    """One Report over the named assignments (all of the kit's, or all, when none is named). `strict`: raise
+    run.NothingToGrade where the work holds nothing gradable."""
+    from functools import partial
     from ..run import grade
+    grade = partial(grade, visible_only=True, isolation=isolation, student_id=student_id, strict=strict)
     if not active():
-        return grade(path or ".", names, course, visible_only=True, isolation=isolation, student_id=student_id)
+        return grade(path or ".", names, course)
     if path and not names:     # the assignments this work defines (run.select)
-        return grade(path, (), course, visible_only=True, isolation=isolation, student_id=student_id)
+        return grade(path, (), course)
     chosen = list(names) or manifest()["assignments"]
     unknown = set(chosen) - set(manifest()["assignments"])
     if unknown:
         raise KeyError("not in this kit: %s" % ", ".join(sorted(unknown)))
-    reports = [grade(path or os.path.join(root(), "assignments", n), [n], course, visible_only=True,
-                     isolation=isolation, student_id=student_id) for n in chosen]
+    reports = [grade(path or os.path.join(root(), "assignments", n), [n], course) for n in chosen]
     first = reports[0]
     return Report(path=path or os.path.join(root(), "assignments"), outcomes=[o for r in reports for o in r.outcomes],
                   notes=[n for r in reports for n in r.notes], environment=first.environment,
@@ -99,19 +101,27 @@ def show(report, catalog, out=None, names=()):
 
 
 def command(args, isolation, course):
-    """The CLI's `check`: grade the public checks, print the table; 0 whenever it ran, 2 on bad arguments."""
+    """The CLI's `check`: grade the public checks, print the table. Exit status (as pytest's): 0 when every
+    public check that ran passed, 1 when one failed, 2 on bad arguments or when there is nothing to check."""
+    from ..run import NothingToGrade
     catalog = Catalog(args.lang)
     names = [args.assignment] if args.assignment else []
+    if args.path and not os.path.exists(args.path):
+        print("dlgrader: no such file or folder: %s" % args.path, file=sys.stderr)
+        return 2
     try:
-        report = grade_public(names, args.path, course, isolation, getattr(args, "student_id", None))
+        report = grade_public(names, args.path, course, isolation, getattr(args, "student_id", None), strict=True)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
+        return 2
+    except NothingToGrade as exc:
+        print("dlgrader: nothing to check in %s: %s" % (exc.report.path, exc), file=sys.stderr)
         return 2
     show(report, catalog, names=names or (manifest()["assignments"] if active() else ()))
     if args.html:
         from ..cli import atomic_write
         atomic_write(args.html, report.to_html(args.lang))
-    return 0
+    return 1 if any(o.status in ("failed", "error") for o in report.outcomes) else 0
 
 
 def check_notebook(name, path, lang="en", isolation=None):

@@ -81,8 +81,13 @@ def release(out, names=(), course=None, root=ROOT):
     data = os.path.join(out, "grader", "studentkit", "_data")
     for a in chosen:
         _copy(os.path.join(stubs, a.name), os.path.join(out, "assignments", a.name))
+        for name, earlier in a.provided.items():     # a working solution of another assignment in this kit
+            also = [e for e in earlier if e in done.names]
+            if also:
+                path = os.path.join(out, "assignments", a.name, name)
+                _write(path, own_copy(path, also))
         if a.symbols:               # Python to write (written answers have their answers file instead)
-            notebook = make_notebook(a.name, os.path.join(stubs, a.name), a.title)
+            notebook = make_notebook(a.name, os.path.join(out, "assignments", a.name), a.title)
             _write_notebook(notebook, os.path.join(out, "notebooks", a.name + ".ipynb"))
         replies, problems = record(a, public, os.path.join(reference, a.name))
         for problem in problems:   # recorded all the same: the reference's side of the check is what is kept
@@ -174,6 +179,30 @@ def manifest(chosen, public):
             "public": {a.name: count(a, spec.VISIBLE) for a in chosen}}
 
 
+def own_copy(path, earlier):
+    """A PROVIDED helper module that implements graded functions of the `earlier` assignments, for a kit that
+    also holds them: its public functions (signatures and docstrings), each to be filled with the student's own
+    code, since the module itself would hand out those assignments' answers."""
+    import ast
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    lines = source.splitlines()
+    import textwrap
+    where = " and ".join(earlier)
+    parts = ['"""Fill these functions with your own solution from %s.\n\n%s\n"""' % (where, textwrap.fill(
+        "This kit also grades %s, whose graded functions this module would implement, so the working copy that "
+        "other kits provide here is not included. Each function's API is below." % where, 100))]
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            first = node.body[0]
+            documented = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+                and isinstance(first.value.value, str)
+            header = lines[node.lineno - 1:first.end_lineno if documented else first.lineno - 1]
+            parts.append("\n".join(header + ['    raise NotImplementedError("%s: use your own from %s")'
+                                              % (node.name, where)]))
+    return "\n\n\n".join(parts) + "\n"
+
+
 def _copy(src, dst):
     shutil.copytree(src, dst, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".pyc")])
 
@@ -254,7 +283,7 @@ build-backend = "setuptools.build_meta"
 name = "dlgrader-student-kit"
 version = "%(version)s"
 description = "Public checks of the course's exercises"
-requires-python = ">=3.10"
+requires-python = ">=3.11"
 dependencies = [%(torch)s"numpy>=1.24", "hypothesis>=6.80", "nbformat>=5.7", "rich>=13", "pytest>=7.4"]
 
 [project.scripts]

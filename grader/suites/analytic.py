@@ -1,9 +1,10 @@
 """Written answers: the course's calculations (reference/analytic), graded from the student's answers file.
 
 One `Answer` check per question of the key: its value for the student's parameters (the lecture's numbers, or
-the student's variant when the course enables variants). A few questions also ask for the formula itself
-(`<id>-formula`), graded by symbolic equivalence. Nothing runs in a worker: the answers are text, parsed by the
-safe parser in the parent.
+the student's variant when the course enables variants), within the precision the question states. Questions
+marked `ask_formula` also ask for the formula itself (`<id>-formula`), graded by symbolic equivalence; matrix
+questions take a matrix (entry by entry). Nothing runs in a worker: the answers are text, parsed by the safe
+parsers in the parent.
 
 The list of questions comes from the stored key, reference/analytic/expected.json (so listing the checks does
 not import sympy); `dlgrader answers --check` keeps that file in step with the formulas.
@@ -11,21 +12,14 @@ not import sympy); `dlgrader answers --check` keeps that file in step with the f
 import importlib.util
 import json
 import os
+import re
 
 from ..checks.answer import Answer
 from ..spec import HIDDEN, VISIBLE, Assignment
 
 # Questions whose answer is a whole model's count: hidden (a category and a hint, never the expected value).
-HIDDEN_PREFIXES = ("resnet", "densenet121-", "vgg16-params", "inception-3a-macs", "inception-3a-params",
-                   "graph-sigmoid-df-")
-# Tolerances other than the defaults (integers exact; other numbers 0.1%, or half a unit of the stated decimals).
-TOLERANCES = {
-    "vanishing-gradient-bound": {"rel_tol": 5e-3, "abs_tol": 0},   # 3 significant digits (2.66e-05), any size
-}
-# Questions that also ask for the formula, in the question's own names.
-FORMULAS = ("conv-output-size", "conv-params", "dilated-effective-kernel", "rf-two-convs",
-            "densenet-block-channels", "dropout-inverted-expectation", "xavier-std", "he-std",
-            "adam-bias-correction-m", "svm-loss-example-1", "numerical-derivative")
+HIDDEN_PREFIXES = ("resnet", "densenet121-", "vgg16-params", "vgg19-params", "inception-3a-macs",
+                   "inception-3a-params", "graph-sigmoid-df-")
 FORMULA_SUFFIX = "-formula"
 
 
@@ -36,28 +30,34 @@ def expected_path():
 
 
 def stored_questions():
-    """[(id, title)] of the key's questions, from expected.json (or from the formulas when it is missing);
-    none where the key is not installed (the student kit: these checks run at grading time only)."""
+    """[(id, title, ask_formula)] of the key's questions, from expected.json (or from the formulas when it is
+    missing); none where the key is not installed (the student kit: these checks run at grading time only)."""
     try:
         with open(expected_path(), encoding="utf-8") as f:
-            return [(qid, q["title"]) for qid, q in json.load(f)["questions"].items()]
+            return [(qid, q["title"], q.get("ask_formula", False)) for qid, q in json.load(f)["questions"].items()]
     except ImportError:
         return []
     except (OSError, ValueError, KeyError):
         from reference.analytic import QUESTIONS
-        return [(q.id, q.title) for q in QUESTIONS.values()]
+        return [(q.id, q.title, q.ask_formula) for q in QUESTIONS.values()]
 
 
 def visibility(qid):
     return HIDDEN if qid.startswith(HIDDEN_PREFIXES) else VISIBLE
 
 
+def plain(title):
+    """A question's title without its placeholders: "the input {x}" -> "the input x" (the numbers are the
+    student's variant's; the sheet has them)."""
+    return re.sub(r"\{([A-Za-z][A-Za-z0-9_]*)\}", r"\1", title)
+
+
 def checks(questions=None):
     out = []
-    for qid, title in questions or stored_questions():
-        out.append(Answer(qid, 1, visibility=visibility(qid), description=title, question=qid,
-                          **TOLERANCES.get(qid, {})))
-        if qid in FORMULAS:
+    for qid, template, ask_formula in questions or stored_questions():
+        title = plain(template)
+        out.append(Answer(qid, 1, visibility=visibility(qid), description=title, question=qid))
+        if ask_formula:
             out.append(Answer(qid + FORMULA_SUFFIX, 1, visibility=VISIBLE, description="the formula: " + title,
                               question=qid, form="formula"))
     return out
@@ -69,5 +69,6 @@ ASSIGNMENT = Assignment(
     symbols={},
     checks=checks(),
     answers=True,
-    description="answers.toml / answers.json: one entry per question id, a number or a quoted expression",
+    description="answers.toml / answers.json: one entry per question id, a number, a quoted expression or a "
+                "matrix",
 )

@@ -50,13 +50,9 @@ def _opts(**options):
     return (chosen,) if chosen else ()
 
 
-def _size(n, k, s, p):
-    return (n + 2 * p - k) // s + 1
-
-
 def _after(shape, C, K, S, P):
     (kh, kw), (ph, pw) = [(v, v) if isinstance(v, int) else v for v in (K, P)]
-    return (C, _size(shape[1], kh, S, ph), _size(shape[2], kw, S, pw))
+    return (C, (shape[1] + 2 * ph - kh) // S + 1, (shape[2] + 2 * pw - kw) // S + 1)
 
 
 def _layer(draw, shape, same, nested):

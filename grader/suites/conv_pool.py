@@ -31,6 +31,7 @@ from ..checks.static import ForbidImports, MaxLoops, NoCallsTo, Static
 from ..checks.validate import Fail, check_value, describe
 from ..sandbox.plan import Ref
 from ..spec import HIDDEN, Assignment
+from . import grading_side
 
 CONV_F, CONV_B = "conv_forward_naive", "conv_backward_naive"
 FAST_F, FAST_B = "conv_forward_fast", "conv_backward_fast"
@@ -188,20 +189,13 @@ def pool_backward_build(forward, backward):
 
 # ---------------------------------------------------------------- diagnosis hints
 
-def correlate(x, w, b, stride, pad):
-    """A plain NumPy cross-correlation, for the hints (which kernel or padding the student's output matches)."""
-    from numpy.lib.stride_tricks import sliding_window_view
-    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    win = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
-    return np.einsum("nchwpq,fcpq->nfhw", win, w) + b[:, None, None]
-
-
 def conv_hints(i):
     x, w, b, cp = i["x"], i["w"], i["b"], i["conv_param"]
+    grading = grading_side("conv_pool")
 
     def flipped(s, e):
-        if s.shape == e.shape and s.ndim == 4 and s.shape[1] == w.shape[0] and \
-                np.allclose(s, correlate(x, w[:, :, ::-1, ::-1], b, cp["stride"], cp["pad"]), atol=1e-9):
+        if grading and s.shape == e.shape and s.ndim == 4 and s.shape[1] == w.shape[0] and \
+                np.allclose(s, grading.correlate(x, w[:, :, ::-1, ::-1], b, cp["stride"], cp["pad"]), atol=1e-9):
             return "yours is the convolution with the kernel flipped; CS231n's conv layer (like torch's) is a " \
                    "cross-correlation: do not flip w"
         return None
@@ -267,27 +261,8 @@ def pool_vs_torch(forward, backward, name):
     return body
 
 
-def route_to_first_max(x, pool_param, dout, how="first"):
-    """Max-pool backward by brute force: each window's gradient to its first maximum in row-major order (or its
-    last one, or split equally among its tied maxima: `how`)."""
-    ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
-    dx = np.zeros(x.shape)
-    N, C, H_out, W_out = dout.shape
-    for n in range(N):
-        for c in range(C):
-            for i in range(H_out):
-                for j in range(W_out):
-                    window = x[n, c, i * s:i * s + ph, j * s:j * s + pw]
-                    if how == "split":
-                        top = window == window.max()
-                        dx[n, c, i * s:i * s + ph, j * s:j * s + pw] += top * dout[n, c, i, j] / top.sum()
-                        continue
-                    k = int(np.argmax(window)) if how == "first" else window.size - 1 - int(np.argmax(window.ravel()[::-1]))
-                    dx[n, c, i * s + k // pw, j * s + k % pw] += dout[n, c, i, j]
-    return dx
-
-
 def ties_hints(i):
+    from reference.conv_pool.grading import route_to_first_max
     x, pp, dout = i["x"], i["pool_param"], i["dout"]
 
     def last_max(s, e):
@@ -306,6 +281,7 @@ def max_pool_ties(ctx, i):
     plan = ctx.plan()
     plan.returns(plan.call(MAX_B, i["dout"], plan.call(MAX_F, i["x"], i["pool_param"])[1]))
     (dx,) = ctx.run_student(plan)
+    from reference.conv_pool.grading import route_to_first_max   # the expectation: grading side only
     first = route_to_first_max(i["x"], i["pool_param"], i["dout"])
     if ctx.profile["max_pool_ties"] == "any" and type(dx) is np.ndarray and dx.shape == first.shape:
         for how in ("last", "split"):

@@ -292,6 +292,7 @@ ASSIGNMENT = Assignment(
              CONV: ("counting",), LAYER: ("counting",), TOTAL: ("counting",), FWD: ("dense_block",),
              BWD: ("dense_block",)},
     checks=CHECKS, reference_modules=("channels", "counting", "dense_block"),
+    provided={"conv.py": ("conv_pool", "dilation")},    # a working conv_forward / conv_backward
     course_settings=(Setting("COUNT_BN_MOVING_STATS", False, (False, True), ((BN, "COUNT_BN_MOVING_STATS", None),),
                              "False: a BatchNorm has 2c parameters (torchvision, 7,978,856 for DenseNet-121); "
                              "True: 4c, BN moving statistics included (Keras' Total params, 8,062,504)"),))

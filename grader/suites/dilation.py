@@ -30,10 +30,6 @@ EK, OS, RF = "effective_kernel_size", "dilated_output_size", "receptive_field"
 CF, CB = "conv_forward", "conv_backward"
 
 
-def eff(F, D):
-    return (F - 1) * D + 1
-
-
 # ---------------------------------------------------------------- dilate_kernel
 
 def make_kernel(p):
@@ -51,13 +47,6 @@ KERNEL_PUBLIC = ({"lead": [], "FH": 3, "FW": 3, "D": 2, "seed": 0},
                  {"lead": [], "FH": 1, "FW": 1, "D": 4, "seed": 2},
                  {"lead": [1, 1], "FH": 2, "FW": 4, "D": 1, "seed": 3})
 WORKED = ({"K": [[1, 2], [3, 4]], "D": 2}, {"K": [[1, 2], [3, 4]], "D": 3}, {"K": [[1, 2], [3, 4]], "D": 1})
-
-
-def zero_insertion(K, D):
-    """The dilated kernel built directly: K[..., a, b] at (a·D, b·D), zeros elsewhere."""
-    out = np.zeros(K.shape[:-2] + (eff(K.shape[-2], D), eff(K.shape[-1], D)))
-    out[..., ::D, ::D] = K
-    return out
 
 
 def kernel_hints(i):
@@ -91,6 +80,7 @@ def dilated_kernel_is_zero_insertion(ctx, i):
     plan = ctx.plan()
     plan.returns(plan.call(DK, i["K"], i["D"]))
     (got,) = ctx.run_student(plan)
+    from reference.dilation.grading import zero_insertion    # the expectation: grading side only
     check_value(got, zero_insertion(i["K"], i["D"]), "dilate_kernel(K, %d)" % i["D"], 0, kernel_hints(i), exact=True)
 
 
@@ -105,7 +95,7 @@ def bad_dilation(ctx, i):
 def make_dilated(p):
     """A dilated conv case whose output is exactly H_out × W_out."""
     D = p["D"]
-    q = dict(p, HH=eff(p["HH"], D), WW=eff(p["WW"], D))      # the geometry of the dilated kernel
+    q = dict(p, HH=(p["HH"] - 1) * D + 1, WW=(p["WW"] - 1) * D + 1)      # the geometry of the dilated kernel
     case = make_conv(q)
     rng = np.random.default_rng(p["seed"] + 1)
     case["w"] = rng.standard_normal((p["F"], p["C"], p["HH"], p["WW"]))
@@ -118,8 +108,8 @@ def dilated_params(draw):
     p = draw(conv_params(pad=False))
     p["HH"], p["WW"] = min(p["HH"], 3), min(p["WW"], 3)
     p["D"] = draw(st.integers(1, 3))
-    room = min((p["H_out"] - 1) * p["stride"] + eff(p["HH"], p["D"]),
-               (p["W_out"] - 1) * p["stride"] + eff(p["WW"], p["D"])) - 1
+    room = min((p["H_out"] - 1) * p["stride"] + (p["HH"] - 1) * p["D"] + 1,
+               (p["W_out"] - 1) * p["stride"] + (p["WW"] - 1) * p["D"] + 1) - 1
     p["pad"] = min(draw(st.integers(0, 3)), room // 2)
     return p
 
@@ -157,7 +147,7 @@ def backward_hints(i):
         return None
 
     def not_subsampled(s, e):
-        if D > 1 and s.shape == w.shape[:2] + (eff(w.shape[2], D), eff(w.shape[3], D)):
+        if D > 1 and s.shape == w.shape[:2] + tuple((f - 1) * D + 1 for f in w.shape[2:]):
             return "dw has the shape of the dilated kernel; return the gradient of the undilated w"
         return None
 
@@ -179,7 +169,7 @@ def equals_conv_with_dilated_kernel(ctx, i):
 def make_bad_dilated(p):
     """A dilated conv whose output size along H is not an integer."""
     rng = np.random.default_rng(p["seed"])
-    K, s = eff(p["HH"], p["D"]), p["stride"]
+    K, s = (p["HH"] - 1) * p["D"] + 1, p["stride"]
     H, W = (p["H_out"] - 1) * s + K + p["extra"], K
     return {"x": rng.standard_normal((1, 2, H, W)), "w": rng.standard_normal((2, 2, p["HH"], p["HH"])),
             "b": np.zeros(2), "conv_param": {"stride": s, "pad": 0, "dilation": p["D"]}}
@@ -206,14 +196,6 @@ def dilated_steps(plan, r):
 
 # ---------------------------------------------------------------- formulas
 
-def brute_receptive_field(layers):
-    """Which input pixels can change output pixel 0: propagate the set of pixels read, top layer first."""
-    pixels = {0}
-    for kernel, dilation, stride in reversed(layers):
-        pixels = {p * stride + t * dilation for p in pixels for t in range(kernel)}
-    return max(pixels) - min(pixels) + 1
-
-
 STACKS = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(1, 3)), min_size=0, max_size=5)
 RF_PUBLIC = ({"layers": [(3, 1, 1), (3, 2, 1), (3, 4, 1)]}, {"layers": [(3, 1, 1)]}, {"layers": []},
              {"layers": [(7, 1, 2), (3, 1, 2), (3, 2, 1)]}, {"layers": [(2, 1, 2), (2, 1, 2), (2, 1, 2)]},
@@ -224,6 +206,7 @@ def receptive_field_brute(ctx, i):
     plan = ctx.plan()
     plan.returns(plan.call(RF, i["layers"]))
     (got,) = ctx.run_student(plan)
+    from reference.dilation.grading import brute_receptive_field    # the expectation: grading side only
     expected = brute_receptive_field(i["layers"])
     check_value(got, expected, "receptive_field(%r)" % (i["layers"],), 1e-12)
 
@@ -233,7 +216,7 @@ def jump_hint(i):
         r, j = 1, 1
         for k, d, s_ in i["layers"]:
             j *= s_
-            r += (eff(k, d) - 1) * j
+            r += (k - 1) * d * j
         if float(s) == r and r != float(e):
             return "the jump is multiplied by the stride before it is used: a layer's kernel is spaced by the " \
                    "jump of its INPUT, so update r first, then j *= stride"

@@ -218,7 +218,7 @@ CHECKS = (
               requires=("distances_two_loops.values", "distances_no_loops.values"),
               description="no-loop distances at least 10× faster than your two-loop version (100×200, D=100)"),
         Property("distances.self_symmetric", 1, (KNN,), cases=Cases(make_case, PUBLIC[:2], DRAWN),
-                 body=self_distances, examples=6,
+                 body=self_distances, examples=6, rests_on=("distances_no_loops.values",),
                  description="distances of X_train to itself: symmetric, zero diagonal (no NaN from sqrt of "
                              "tiny negatives)"),
         Compare("predict_labels.values", 2, (KNN,), cases=Cases(make_votes_valid, VOTES_PUBLIC, VOTES_DRAWN),
@@ -232,7 +232,7 @@ CHECKS = (
         Compare("predict.values", 1, (KNN,), cases=Cases(make_case, PUBLIC[:2]), build=predict,
                 labels=("y_pred",), exact=True, description="predict(X, k=3) uses the distances and the vote"),
         Property("predict.one_nn_memorizes", 1, (KNN,), cases=Cases(make_case, PUBLIC[:2], DRAWN),
-                 body=one_nn_memorizes, examples=5,
+                 body=one_nn_memorizes, examples=5, rests_on=("predict.values",),
                  description="with k=1, the training set is predicted as its own labels"),
         Compare("cross_validate_k.values", 2, ("cross_validate_k",),
                 cases=Cases(make_cv, ({"N": 40, "D": 3, "C": 3, "folds": 5, "seed": 0},

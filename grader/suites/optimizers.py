@@ -8,8 +8,8 @@
 - Convergence: the student's rule is looped inside the worker, the gradient of the problem computed there
   with NumPy calls (`np.matmul`, ...) between the updates, a few hundred steps per round trip; the parent
   evaluates the objective at the final weights itself.
-- Diagnosis: when a result is wrong, the classic mistakes are simulated here (NumPy, in the parent) on the
-  same inputs; a mistake whose output equals the student's is named (`Diagnosis`).
+- Diagnosis: when a result is wrong, the classic mistakes are simulated (reference/optimizers/grading.py, NumPy,
+  in the parent) on the same inputs; a mistake whose output equals the student's is named (`Diagnosis`).
 
 CS231n allows updating w in place (`w -= lr * dw`): plans never reuse a w after handing it to the student.
 """
@@ -23,6 +23,7 @@ from ..checks.prop import Property
 from ..checks.validate import Fail, check_value, describe, rel_error
 from ..sandbox.plan import Ref
 from ..spec import HIDDEN, Assignment, Setting
+from . import grading_side
 
 RULES = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adam")
 DEFAULTS = {
@@ -48,134 +49,6 @@ def oracle():
 def hinted(message, category, hint=None, abort=False):
     """A Fail whose message ends with its hint (visible checks show the message, hidden ones the hint)."""
     return Fail(message + ("\nhint: " + hint if hint else ""), category, hint=hint, abort=abort)
-
-
-# ---------------------------------------------------------------- the classic mistakes, simulated here
-
-def _config(config, rule):
-    config = {} if config is None else config
-    for k, v in DEFAULTS[rule].items():
-        config.setdefault(k, v)
-    return config
-
-
-def sgd_like(sign=-1):
-    def update(w, dw, config=None):
-        config = _config(config, "sgd")
-        return w + sign * config["learning_rate"] * dw, config
-    return update
-
-
-def momentum_like(sign=-1, step="plus", store=True, nesterov=False):
-    def update(w, dw, config=None):
-        config = _config(config, "nesterov_momentum" if nesterov else "sgd_momentum")
-        mu, lr = config["momentum"], config["learning_rate"]
-        v_prev = config.get("velocity", np.zeros_like(w))
-        v = mu * v_prev + sign * lr * dw
-        if nesterov:
-            next_w = w - mu * v_prev + (1 + mu) * v
-        else:
-            next_w = w + v if step == "plus" else w - v
-        if store:
-            config["velocity"] = v
-        return next_w, config
-    return update
-
-
-def adagrad_like(decay=None, eps_inside=False, sqrt=True):
-    def update(w, dw, config=None):
-        config = _config(config, "adagrad")
-        cache = config.get("cache", np.zeros_like(w))
-        cache = cache + dw * dw if decay is None else decay * cache + (1 - decay) * dw * dw
-        config["cache"] = cache
-        return w - config["learning_rate"] * dw / _denominator(cache, config["epsilon"], eps_inside, sqrt), config
-    return update
-
-
-def rmsprop_like(swapped=False, eps_inside=False, sqrt=True, no_decay=False):
-    def update(w, dw, config=None):
-        config = _config(config, "rmsprop")
-        rho, cache = config["decay_rate"], config.get("cache", np.zeros_like(w))
-        if no_decay:
-            cache = cache + dw * dw
-        elif swapped:
-            cache = (1 - rho) * cache + rho * dw * dw
-        else:
-            cache = rho * cache + (1 - rho) * dw * dw
-        config["cache"] = cache
-        return w - config["learning_rate"] * dw / _denominator(cache, config["epsilon"], eps_inside, sqrt), config
-    return update
-
-
-def adam_like(bias=True, t_use="before", eps_inside=False, sqrt=True, swap_store=False, default_lr=1e-3,
-              alpha_form=False):
-    """Adam and its classic mistakes. t_use: "before" (right), "after" (t used, then incremented), "not stored"
-    (t + 1 used, config['t'] never updated), "unchanged" (t used as is, never incremented).
-    alpha_form: Kingma & Ba's 'efficient' version (CS231n 2025's solution), lr_t = lr·sqrt(1 − β2ᵗ)/(1 − β1ᵗ);
-    w −= lr_t·m/(sqrt(v) + ε): accepted, it differs only through ε."""
-    def update(w, dw, config=None):
-        config = {} if config is None else config
-        config.setdefault("learning_rate", default_lr)
-        for k in ("beta1", "beta2", "epsilon"):
-            config.setdefault(k, DEFAULTS["adam"][k])
-        b1, b2, eps = config["beta1"], config["beta2"], config["epsilon"]
-        m, v = config.get("m", np.zeros_like(w)), config.get("v", np.zeros_like(w))
-        t0 = config.get("t", 0)
-        t = t0 if t_use in ("after", "unchanged") else t0 + 1
-        m = b1 * m + (1 - b1) * dw
-        v = b2 * v + (1 - b2) * dw * dw
-        if alpha_form:
-            lr_t = config["learning_rate"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-            next_w = w - lr_t * m / (np.sqrt(v) + eps)
-        else:
-            m_hat, v_hat = (m / (1 - b1 ** t), v / (1 - b2 ** t)) if bias else (m, v)
-            next_w = w - config["learning_rate"] * m_hat / _denominator(v_hat, eps, eps_inside, sqrt)
-        config["m"], config["v"] = (v, m) if swap_store else (m, v)
-        config["t"] = t0 if t_use in ("not stored", "unchanged") else t0 + 1
-        return next_w, config
-    return update
-
-
-def _denominator(second_moment, eps, eps_inside, sqrt):
-    if not sqrt:
-        return second_moment + eps
-    return np.sqrt(second_moment + eps) if eps_inside else np.sqrt(second_moment) + eps
-
-
-EPS_INSIDE = "ε is inside the square root: use sqrt(·) + ε (it matters when gradients are tiny)"
-NO_SQRT = "the square root of the second moment is missing: divide by sqrt(·) + ε"
-MISTAKES = {
-    "sgd": [("the step goes up the gradient: next_w = w − lr·dw", sgd_like(sign=+1))],
-    "sgd_momentum": [
-        ("the momentum sign is flipped: v = μ·v − lr·dw, then next_w = w + v", momentum_like(sign=+1)),
-        ("the momentum sign is flipped: v = μ·v − lr·dw, then next_w = w + v", momentum_like(step="minus")),
-        ("the velocity is not written back: store config['velocity'] = v", momentum_like(store=False))],
-    "nesterov_momentum": [
-        ("this is plain momentum (next_w = w + v); Nesterov in the φ form is "
-         "next_w = w − μ·v_prev + (1 + μ)·v", momentum_like()),
-        ("the momentum sign is flipped: v = μ·v − lr·dw", momentum_like(sign=+1, nesterov=True)),
-        ("the velocity is not written back: store config['velocity'] = v", momentum_like(store=False, nesterov=True))],
-    "adagrad": [
-        ("the cache decays like RMSProp's; AdaGrad's cache is the running SUM of squared gradients",
-         adagrad_like(decay=0.99)),
-        (EPS_INSIDE, adagrad_like(eps_inside=True)), (NO_SQRT, adagrad_like(sqrt=False))],
-    "rmsprop": [
-        (NO_SQRT, rmsprop_like(sqrt=False)), (EPS_INSIDE, rmsprop_like(eps_inside=True)),
-        ("decay_rate and 1 − decay_rate are swapped: cache = decay_rate·cache + (1 − decay_rate)·dw²",
-         rmsprop_like(swapped=True)),
-        ("the cache does not decay (that is AdaGrad): cache = decay_rate·cache + (1 − decay_rate)·dw²",
-         rmsprop_like(no_decay=True))],
-    "adam": [
-        ("no bias correction: divide m by (1 − β1ᵗ) and v by (1 − β2ᵗ)", adam_like(bias=False)),
-        ("t is incremented after it is used: increment t BEFORE the bias correction", adam_like(t_use="after")),
-        ("t is not written back: config['t'] must grow by one per call", adam_like(t_use="not stored")),
-        ("t is never incremented: t += 1 before the bias correction, and store it in config['t']",
-         adam_like(t_use="unchanged")),
-        (NO_SQRT, adam_like(sqrt=False)), (EPS_INSIDE, adam_like(eps_inside=True)),
-        ("m and v are swapped when written back into config", adam_like(swap_store=True)),
-        ("Adam's default learning rate is 1e-3", adam_like(default_lr=1e-2))],
-}
-ACCEPTED = {"adam": [adam_like(alpha_form=True)]}
 
 
 def leaves(tree, path=()):
@@ -213,13 +86,10 @@ class Diagnosis:
     for that update rule on copies of the check's inputs (the same steps the plan ran)."""
 
     def __init__(self, rule, simulate):
-        try:
-            from reference.optimizers import optim
-        except ImportError:   # the student kit has no reference: no diagnosis there, the comparison still runs
-            optim = None
+        grading = grading_side("optimizers")   # None in the student kit: no diagnosis there, the comparison runs
         self.simulate = simulate
-        self.reference = self._run(getattr(optim, rule)) if optim else {}
-        self.mistakes = [(message, self._run(update)) for message, update in MISTAKES[rule]] if optim else []
+        self.reference = self._run(getattr(grading.optim, rule)) if grading else {}
+        self.mistakes = [(message, self._run(update)) for message, update in grading.MISTAKES[rule]] if grading else []
 
     def _run(self, update):
         try:
@@ -261,12 +131,15 @@ def check_update(student, expected, rule, simulate, label="", tol=TOL, match_tol
     try:
         _compare(student, expected, label, tol, [diagnosis.hint_rule(match_tol)])
     except Fail as fail:
-        for update in ACCEPTED.get(rule, ()):
+        accepted = accepted_variants(rule)
+        for update in accepted or ():
             try:
                 _compare(student, simulate(update), label, tol, None)
                 return
             except Fail:
                 pass
+        if accepted is None and rule in ACCEPTED_IN_THE_KIT:
+            fail.message += "\n(in the student kit: %s)" % ACCEPTED_IN_THE_KIT[rule]
         whole = diagnosis.whole(student)
         if whole:   # one mistake explains every output: name it, whatever the first wrong output said
             raise with_hint(fail, "; or ".join(whole))
@@ -275,6 +148,16 @@ def check_update(student, expected, rule, simulate, label="", tol=TOL, match_tol
         if fail.category == "not finite":
             raise with_hint(fail, NOT_FINITE.get(rule, "a division by zero or the square root of a negative number?"))
         raise
+
+
+ACCEPTED_IN_THE_KIT = {"adam": "Kingma & Ba's α_t form of the update is accepted at grading time, not checked here"}
+
+
+def accepted_variants(rule):
+    """The update rules accepted besides the reference; None in the student kit, which has none (each would be
+    a working update rule)."""
+    grading = grading_side("optimizers")
+    return grading.ACCEPTED.get(rule, []) if grading else None
 
 
 def with_hint(fail, hint):

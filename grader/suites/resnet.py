@@ -682,6 +682,7 @@ ASSIGNMENT = Assignment(
                  **{s: ("residual_block",) for s in (FWD, BWD)},
                  **{s: ("torch_resnet",) for s in (BASIC, BOTTLENECK, RESNET, BUILD)}),
     checks=CHECKS, reference_modules=("counting", "vgg", "residual_block", "torch_resnet"),
+    provided={"conv.py": ("conv_pool", "dilation")},    # a working conv_forward / conv_backward
     needs_torch=True, preload=("torch",), memory_mb=4096, call_timeout=30.0, budget=120.0,
     course_settings=(
         Setting("BOTTLENECK_VERSION", "v1.5", ("v1.5", "v1"),

@@ -96,6 +96,8 @@ def _eval(e, values):
         return _power(*args)
     if isinstance(e, sp.exp):
         return mpmath.exp(_mp(args[0]))
+    if isinstance(e, sp.tanh):
+        return mpmath.tanh(_mp(args[0]))
     if isinstance(e, sp.log):
         if args[0] == 0:
             raise _Undefined
@@ -159,34 +161,70 @@ def _point(symbols, rng):
     return values
 
 
-def answers_equivalent(student_expr, key_expr, points=POINTS, rel_tol=REL_TOL):
+def answers_equivalent(student_expr, key_expr, points=POINTS, rel_tol=REL_TOL, names=()):
     """True when the two expressions agree everywhere we look.
 
     Inputs:
-    - student_expr: sympy expression (from parse_answer: plain symbols)
-    - key_expr: sympy expression (the question's formula, or its numeric result)
+    - student_expr: sympy expression (from parse_answer: plain symbols), or a Matrix of them
+    - key_expr: sympy expression (the question's formula, or its numeric result), or a Matrix of
+      the student's shape (a Matrix of another shape is never equivalent)
     - points: how many random points to compare at
     - rel_tol: relative tolerance of each comparison (values are computed to 30 digits)
+    - names: further names the student may use (given by the question; they get random values
+      too, so an answer that depends on them is not equivalent to a key that does not)
 
-    Returns False when the student uses a name the key does not have, when the values differ
-    at some point, or when one is defined where the other is not. Deterministic: the points
-    depend only on the key.
+    Returns False when the student uses a name the key does not have (nor names), when the values
+    differ at some point, or when one is defined where the other is not. Deterministic: the
+    points depend only on the key.
     """
-    student_expr, key_expr = sp.sympify(student_expr), sp.sympify(key_expr)
-    key_symbols = {s.name: s for s in key_expr.free_symbols}
-    if {s.name for s in student_expr.free_symbols} - set(key_symbols):
+    student, key = _entries(student_expr), _entries(key_expr)
+    if student is None or key is None or len(student) != len(key) or \
+            getattr(student_expr, 'shape', None) != getattr(key_expr, 'shape', None):
+        return False
+    key_symbols = {s.name: s for e in key for s in e.free_symbols}
+    for name in names:
+        key_symbols.setdefault(name, sp.Symbol(name, real=True))
+    if {s.name for e in student for s in e.free_symbols} - set(key_symbols):
         return False
     rng = random.Random(hashlib.sha256(sp.srepr(key_expr).encode()).digest())
     compared = 0
     for _ in range(points if key_symbols else 1):
         values = _point(key_symbols, rng)
-        a, b = _value(student_expr, values), _value(key_expr, values)
-        if a is None and b is None:
-            continue
-        if a is None or b is None:
-            return False
-        with mpmath.workdps(PRECISION):
-            if abs(a - b) > rel_tol * max(abs(a), abs(b)):
+        for a_expr, b_expr in zip(student, key):
+            a, b = _value(a_expr, values), _value(b_expr, values)
+            if a is None and b is None:
+                continue
+            if a is None or b is None:
                 return False
-        compared += 1
+            with mpmath.workdps(PRECISION):
+                if abs(a - b) > rel_tol * max(abs(a), abs(b)):
+                    return False
+            compared += 1
     return compared > 0
+
+
+def same_values_elsewhere(student_expr, key_expr, names=()):
+    """Whether two matrices hold the same values in another arrangement: at a random point their
+    entries, sorted, agree (a layout mistake rather than a wrong entry)."""
+    student, key = _entries(student_expr), _entries(key_expr)
+    if student is None or key is None or len(student) != len(key):
+        return False
+    symbols = {s.name: s for e in key for s in e.free_symbols}
+    for name in names:
+        symbols.setdefault(name, sp.Symbol(name, real=True))
+    rng = random.Random(hashlib.sha256(sp.srepr(key_expr).encode()).digest())
+    point = _point(symbols, rng)
+    values = [[_value(e, point) for e in side] for side in (student, key)]
+    if any(v is None for side in values for v in side):
+        return False
+    with mpmath.workdps(PRECISION):
+        a, b = (sorted(mpmath.nstr(v, 12) for v in side) for side in values)
+    return a == b
+
+
+def _entries(expr):
+    """[entries] of a number, an expression or a matrix (row by row); None for anything else."""
+    expr = sp.sympify(expr) if not isinstance(expr, sp.MatrixBase) else expr
+    if isinstance(expr, sp.MatrixBase):
+        return list(expr)
+    return [expr] if isinstance(expr, sp.Basic) else None

@@ -6,10 +6,12 @@ whitelist of nodes is turned into sympy objects by hand:
   accepted), names (letters, digits, underscores; not starting with '_'),
 - + - * / ** ^ (^ means power), unary + and -, parentheses,
 - calls of sqrt, exp, log (log(x) natural, log(x, b) base b), ln, abs, max, min, floor, ceil,
+  tanh,
 - the constants pi and e.
 Everything else (attributes, subscripts, strings, keywords, lambdas, comparisons, ...) is
 rejected with AnswerParseError, as are texts over MAX_LENGTH characters, more than MAX_NODES
-nodes, power towers deeper than MAX_POWER_DEPTH, constant exponents over MAX_EXPONENT in size
+nodes, power towers deeper than MAX_POWER_DEPTH, function calls nested deeper than MAX_CALL_DEPTH,
+constant exponents over MAX_EXPONENT in size
 and numbers over 10**MAX_LOG10 in size (so `x**x**x**x**99` or `9**9**9` fail at once).
 """
 import ast
@@ -21,6 +23,8 @@ import sympy as sp
 MAX_LENGTH = 2000
 MAX_NODES = 400
 MAX_POWER_DEPTH = 2       # nested powers/exponentials on one path: x**(y**2) yes, x**x**x no
+MAX_CALL_DEPTH = 6        # nested function calls on one path (the key nests floor 5 deep); sympy on ln(ln(...))
+                          # grows exponentially with the depth (10 s at depth 10)
 MAX_EXPONENT = 1000       # |constant exponent|
 MAX_LOG10 = 1000          # 10**-MAX_LOG10 < |number| < 10**MAX_LOG10 (or 0)
 MAX_NAME_LENGTH = 32
@@ -29,6 +33,7 @@ FUNCTIONS = {  # name: (sympy function, allowed numbers of arguments)
     'sqrt': (sp.sqrt, (1,)), 'exp': (sp.exp, (1,)), 'log': (sp.log, (1, 2)),
     'ln': (sp.log, (1,)), 'abs': (sp.Abs, (1,)), 'max': (sp.Max, range(2, 11)),
     'min': (sp.Min, range(2, 11)), 'floor': (sp.floor, (1,)), 'ceil': (sp.ceiling, (1,)),
+    'tanh': (sp.tanh, (1,)),
 }
 CONSTANTS = {'pi': sp.pi, 'e': sp.E}
 GROWING = ('exp',)  # functions that count as a power level
@@ -57,6 +62,7 @@ class _Builder:
     def __init__(self, source):
         self.source = source
         self.nodes = 0
+        self.calls = 0            # function calls open on the current path
 
     def build(self, node, power_depth=0):
         self.nodes += 1
@@ -152,7 +158,14 @@ class _Builder:
         if depth > MAX_POWER_DEPTH:
             raise AnswerParseError('not an expression: powers nested more than %d deep'
                                    % MAX_POWER_DEPTH)
-        args = [self.build(a, depth) for a in node.args]
+        if self.calls >= MAX_CALL_DEPTH:
+            raise AnswerParseError('not an expression: functions nested more than %d deep'
+                                   % MAX_CALL_DEPTH)
+        self.calls += 1
+        try:
+            args = [self.build(a, depth) for a in node.args]
+        finally:
+            self.calls -= 1
         if node.func.id == 'exp' and args[0].is_number and \
                 abs(sp.N(args[0], 15)) > MAX_LOG10 * math.log(10):
             raise AnswerParseError('not a number: larger than 10^%d' % MAX_LOG10)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reference.dilation.conv import conv_backward, conv_forward
 from reference.dilation.dilation import dilate_kernel, dilated_conv_backward, dilated_conv_forward
+from reference.dilation.grading import zero_insertion
 from reference.dilation.formulas import dilated_output_size, effective_kernel_size, receptive_field
 from helpers import device
 
@@ -22,14 +23,6 @@ def torch_grads(fn, inputs, dout):
     out = fn(*ts)
     out.backward(torch.tensor(dout, dtype=torch.float64, device=device()))
     return out.detach().cpu().numpy(), [t.grad.cpu().numpy() for t in ts]
-
-
-def zero_insertion(K, D):
-    """The dilated kernel built directly: K[..., a, b] at (a*D, b*D), zeros elsewhere."""
-    FH, FW = K.shape[-2:]
-    out = np.zeros(K.shape[:-2] + ((FH - 1) * D + 1, (FW - 1) * D + 1), dtype=K.dtype)
-    out[..., ::D, ::D] = K
-    return out
 
 
 # ---- dilate_kernel -------------------------------------------------------------------------------------------
