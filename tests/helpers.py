@@ -103,10 +103,11 @@ def _inlined(source):
 def standalone_reference(dest, name):
     """reference/<name> written to `dest` as a student's folder stands alone: the layers it imports from other
     assignments' references pasted in (as the stubs ask students to paste theirs)."""
-    os.makedirs(dest, exist_ok=True)
-    for module in os.listdir(os.path.join(REFERENCE, name)):
+    shutil.copytree(os.path.join(REFERENCE, name), dest, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for module in os.listdir(dest):
         if module.endswith(".py"):
-            with open(os.path.join(REFERENCE, name, module), encoding="utf-8") as f:
+            with open(os.path.join(dest, module), encoding="utf-8") as f:
                 text = _inlined(f.read())
             with open(os.path.join(dest, module), "w", encoding="utf-8") as f:
                 f.write(text)
