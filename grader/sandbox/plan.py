@@ -69,8 +69,9 @@ class Plan:
 
     def use_numpy(self, *functions):
         """Let this plan call NumPy functions by name ("matmul", "random.rand") between the student's calls, e.g. a
-        gradient inside an optimization loop. Only a worker resolves them (the reference runner knows the
-        reference's symbols only); what they compute is the student's side's business, so check results here."""
+        gradient inside an optimization loop, or seeding np.random before the student's own draws. The
+        reference runner resolves them too (the release records the visible checks with the reference as the
+        student); what they compute is the student's side's business, so check results here."""
         self.symbols = dict(self.symbols, **{f.split(".")[0]: "numpy" for f in functions})
         return self
 
@@ -182,7 +183,7 @@ class LocalRunner:
         t0 = time.perf_counter()
         undo = []
         try:
-            failed = wire.execute_plan(steps, self.store, lambda name, module: self._resolve(name), undo)
+            failed = wire.execute_plan(steps, self.store, self._resolve, undo)
         finally:
             wire.undo_constants(undo)
         elapsed = time.perf_counter() - t0
@@ -195,9 +196,13 @@ class LocalRunner:
         encoded = [wire.encode(self.store.ref(r.name, r.item), out, self.store.keep) for r in plan._returns]
         return Reply(values=wire.decode(encoded, [a.copy() for a in out]), elapsed=elapsed)
 
-    def _resolve(self, name):
+    def _resolve(self, name, module=None):
         head, *rest = name.split(".")
-        obj = self.namespace(head)
+        if module == "numpy":                      # plan.use_numpy: a NumPy function by its name
+            import numpy
+            obj, rest = numpy, name.split(".")
+        else:
+            obj = self.namespace(head)
         for part in rest:
             obj = getattr(obj, part)
         return obj
