@@ -163,7 +163,9 @@ def test_bounded_evaluation_stops_time_and_memory_hogs():
 
 def test_special_files_are_a_clear_result(tmp_path):
     """A FIFO named softmax.py in a folder used to raise SpecialFileError; a submission path that is a link to
-    /dev/zero bypassed the size cap and was copied forever. Contained: a clear message, exit 0, nothing read."""
+    /dev/zero bypassed the size cap and was copied forever. Contained: a clear message, nothing read; a FIFO in a
+    folder is a note beside what else is graded, and a submission that is nothing but a special file is "nothing to
+    grade" (exit 2, issue 13's rule) with its zero result still written for Gradescope/Classroom."""
     folder = tmp_path / "fifo"
     folder.mkdir()
     os.mkfifo(folder / "softmax.py")
@@ -171,8 +173,11 @@ def test_special_files_are_a_clear_result(tmp_path):
     assert "softmax.py is a named pipe (FIFO), not a regular file" in result["softmax_loss_naive.values"].output
     zero = tmp_path / "zero.py"
     zero.symlink_to("/dev/zero")
-    proc = dlgrader("grade", str(zero), "-a", "linear_classifiers", "--isolation", "l0", timeout=120)
-    assert proc.returncode == 0 and "is a character device, not a regular file" in proc.stdout, proc.stdout[-1500:]
+    out = tmp_path / "zero.json"
+    proc = dlgrader("grade", str(zero), "-a", "linear_classifiers", "--isolation", "l0", "--format", "json", "-o",
+                    str(out), timeout=120)
+    assert proc.returncode == 2 and "is a character device, not a regular file" in proc.stderr, proc.stderr[-1500:]
+    assert "is a character device, not a regular file" in json.loads(out.read_text())["tests"][0]["output"]
 
 
 def damaged_zip(path):
@@ -186,13 +191,16 @@ def damaged_zip(path):
 
 
 def test_a_damaged_zip_is_a_clear_result_in_grade_and_batch(tmp_path):
-    """Contained: `grade` exits 0 with "could not be opened as a .zip"; `batch` grades the rest of the class and
-    says the same for that student — one unzip routine (grader/files.py) serves both."""
+    """Contained: `grade` says "could not be opened as a .zip" (exit 2: nothing to grade, with the zero result
+    written by -o); `batch` grades the rest of the class and says the same for that student — one unzip routine
+    (grader/files.py) serves both."""
     bad = tmp_path / "bob.zip"
     damaged_zip(bad)
-    proc = dlgrader("grade", str(bad), "-a", "linear_classifiers", "--isolation", "l0", "--format", "json")
-    assert proc.returncode == 0, proc.stderr[-1500:]
-    output = json.loads(proc.stdout)["tests"][0]["output"]
+    out = tmp_path / "bob.json"
+    proc = dlgrader("grade", str(bad), "-a", "linear_classifiers", "--isolation", "l0", "--format", "json", "-o",
+                    str(out))
+    assert proc.returncode == 2 and "could not be opened as a .zip" in proc.stderr, proc.stderr[-1500:]
+    output = json.loads(out.read_text())["tests"][0]["output"]
     assert "bob.zip could not be opened as a .zip: it is damaged" in output
     from grader.batch import inputs
     from grader import submission

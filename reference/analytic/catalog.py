@@ -628,7 +628,7 @@ def classifier_questions():
                  sum(svm_loss(row, y, delta, 2) for row, y in zip(scores, SVM_LABELS)) / 3, every,
                  score_choices, decimals=2, note='(2.9^2 + 0 + 6.3^2 + 6.6^2)/3: a different loss.',
                  source='004: 1118-1128'),
-        Question('svm-loss-doubled-W', 'Loss of image 2 (a car) with W doubled (every score times 2)',
+        Question('svm-loss-doubled-w', 'Loss of image 2 (a car) with W doubled (every score times 2)',
                  svm_loss([2 * s for s in scores[1]], SVM_LABELS[1], delta),
                  dict({s.name: values[s.name] for s in scores[1]}, delta=1),
                  {s.name: score_choices[s.name] for s in scores[1]},
