@@ -40,18 +40,27 @@ def select(submission, names):
 def _defines(submission, assignment, every):
     """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
     the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
-    submission. A name that several assignments grade (conv_forward: dilation and conv_variants) tells none of
-    them apart and is not looked at."""
-    shared = {s for other in every if other is not assignment for s in other.symbols}
+    submission. A name that several assignments grade tells them apart only by the module it is in
+    (TwoLayerNet: neural_net.py for neural_net, fc_net.py for two_layer_net); where that is the same module
+    name (conv_forward in conv.py: dilation and conv_variants) it tells none of them apart and is not looked
+    at. A module in another assignment's folder is that assignment's (models/layers.py holds the layers pasted
+    from conv_pool: it does not make the submission a conv_pool one)."""
+    names = {other.name for other in every if other is not assignment}
     for symbol, hints in assignment.symbols.items():
-        if symbol in shared:
-            continue
+        others = [other.symbols[symbol] for other in every if other is not assignment and symbol in other.symbols]
         src, _ = submission.find(symbol, hints, assignment.name)
         if src is None:      # a file that does not parse but defines it: graded, so the student sees the error
             if any(symbol in f.seen for f in submission.broken()):
                 return True
             continue
+        folders = src.module.split(".")[:-1]
+        if assignment.name not in folders and names.intersection(folders):
+            continue
         module = src.module.rsplit(".", 1)[-1]
+        if others:
+            if module in hints and not any(module in h for h in others):
+                return True
+            continue
         if module in hints or not any(module in h for other in every if other is not assignment
                                       for h in other.symbols.values()):
             return True

@@ -83,6 +83,30 @@ class Submission:
         """The files that could not be parsed (a syntax error, Python 2): nothing in them can be graded."""
         return [f for f in self.files if f.problem]
 
+    def stand_in(self, stand_in, folder=None):
+        """The rebindings a spec.StandIn asks for in this submission: ([(module, name, symbol, symbol's module)],
+        (provider, what it needs, the student's symbols, the names they stand in for) for the note), or ([], None)
+        when the provider is absent, can run, or the student's own symbols are missing (then the provided code
+        fails as it is, with its own message)."""
+        providers = [f for f in self.files if f.tree is not None and f.module.split(".")[-1] == stand_in.provider
+                     and _uses(f.tree, stand_in.needs)]
+        present = {f.module.split(".")[-1] for f in self.files}
+        if not providers or any(n in present for n in stand_in.needs):
+            return [], None
+        own = {}
+        for name, symbol in stand_in.names.items():
+            src, _ = self.find(symbol, stand_in.hints, folder)
+            if src is None:
+                return [], None
+            own[name] = (symbol, src.module)
+        modules = [f.module for f in providers] + [
+            f.module for f in self.files if f.tree is not None and f not in providers
+            and any(isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[-1] == stand_in.provider
+                    for n in ast.walk(f.tree))]
+        binds = [(m, name, symbol, where) for m in modules for name, (symbol, where) in own.items()]
+        return binds, (stand_in.provider, " and ".join(stand_in.needs), " and ".join(s for s, _ in own.values()),
+                       " and ".join(own))
+
     def definition(self, symbol, hints=(), folder=None):
         """The AST node of `symbol`, or of `Class.method`."""
         head, _, method = symbol.partition(".")
@@ -248,6 +272,18 @@ def _package_if_relative(root):
         shutil.move(os.path.join(root, f), os.path.join(root, name, f))
     open(os.path.join(root, name, "__init__.py"), "w").close()
     return root
+
+
+def _uses(tree, names):
+    """Whether the module reads or imports any of `names`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in names:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                part in names for a in node.names for part in a.name.split(".")) or \
+                isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] in names:
+            return True
+    return False
 
 
 def _imports_relatively(path):

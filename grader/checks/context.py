@@ -20,12 +20,22 @@ class Context:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
+        self.binds = []                  # spec.StandIn: the student's own code for provided code that cannot run
+        for stand_in in assignment.stand_ins:
+            binds, names = submission.stand_in(stand_in, assignment.name)
+            self.binds += binds
+            if names:
+                self.notes.append("%s: %s.py needs %s, compiled from Cython, which a hand-in does not contain: your %s "
+                                  "stand in for %s (the same values, slower)" % ((assignment.name,) + names))
 
     def plan(self, **settings):
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
         always = [symbol for s in self.assignment.course_settings if s.always for symbol, _, _ in s.targets]
-        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always)
+        plan = Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always,
+                    binds=self.binds)
+        plan.settings = self.assignment.setting_values(self.course, **settings)
+        return plan
 
     def setting(self, name, **overrides):
         """The value in force of course setting `name` (the first, when the course leaves a choice)."""
@@ -168,8 +178,10 @@ def student_error(error, plan):
     if kind == "AttributeError" and "module 'numpy" in message:
         hint = "NumPy 2 removed this name (np.int, np.float, np.lib.pad, ...): use the builtin or current name " \
                "(int, float, np.pad), or grade with a CS231n profile, which restores them"
-    if kind == "NotImplementedError":
-        return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
+    if kind == "NotImplementedError":   # its message says which stub, when it was raised further in
+        detail = message.partition(": ")[2].strip()
+        return Fail("`%s` is not implemented yet (it raises NotImplementedError%s)"
+                    % (where, ": " + detail if detail and detail != where else ""), "not implemented",
                     hint=hint, abort=True)
     shown = message[len(kind) + 2:] if message.startswith(kind + ": ") else message
     first = what % (where, shown) if what else "`%s` raised %s: %s" % (where, kind, shown)

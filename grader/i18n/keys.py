@@ -1,10 +1,10 @@
 """Every student-facing string the catalogs must translate, found by reading grader/ (and the grading-side helpers,
 reference/<assignment>/grading.py, whose classic mistakes the hints name) with `ast`.
 
-- categories: the 2nd argument (or `category=`) of every `Fail(...)`, and `category=` of every `Outcome(...)`
-  (and the hint in its `extra=`);
-- hints: `hint=` of every `Fail(...)` and assignments `hint = "..."`; strings written as `"hint: ..."`; the
-  `why` of static rules (`MaxLoops(n, why)`, `ForbidCalls(names, why)`); the (what, hint) pairs of `HINTS`
+- categories: the 2nd argument (or `category=`) of every `Fail(...)` (and of `hinted(...)`, the suites' Fail
+  with its hint in the message), and `category=` of every `Outcome(...)` (and the hint in its `extra=`);
+- hints: `hint=` of every `Fail(...)` / `hinted(...)` and assignments `hint = "..."`; strings written as
+  `"hint: ..."`; the `why` of static rules (`MaxLoops(n, why)`, `ForbidCalls(names, why)`); the (what, hint) pairs of `HINTS`
   tables; the strings (with a space, not docstrings) in the diagnosis rules a suite gives in `hints=`
   (a function whose name ends in `hints`).
 - notes: `notes.append(...)`, lists assigned to `notes`, `undefined[name] = ...` (notebook globals), and what
@@ -126,7 +126,7 @@ def _collect(tree, categories, hints, notes):
         _collect_notes(node, notes)
         if isinstance(node, ast.Call):
             name = _name(node.func)
-            if name == "Fail":
+            if name in ("Fail", "hinted"):
                 for s in literals(_arg(node, 1, "category")) if _arg(node, 1, "category") else []:
                     categories.add(s)
                 hint = _arg(node, 99, "hint")
@@ -161,10 +161,10 @@ def _collect(tree, categories, hints, notes):
 
 
 def _collect_notes(node, notes):
-    """Notes for the student: `notes.append(x)`, `notes = [x]` (also in a tuple assignment), `undefined[k] = x`,
-    `undefined.setdefault(k, x)`."""
+    """Notes for the student: `notes.append(x)` (`self.notes.append(x)` too), `notes = [x]` (also in a tuple
+    assignment), `undefined[k] = x`, `undefined.setdefault(k, x)`."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "notes" and node.args:
+            and _name(node.func.value) == "notes" and node.args:
         notes.update(literals(node.args[0]))
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault" \
             and isinstance(node.func.value, ast.Name) and node.func.value.id == "undefined" and len(node.args) > 1:

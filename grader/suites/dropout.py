@@ -479,7 +479,7 @@ CHECKS = [
 
 ASSIGNMENT = Assignment(
     name="dropout", title="Dropout: inverted and non-inverted, and the expected activation",
-    symbols={FORWARD: ("dropout",), BACKWARD: ("dropout",), NI_FORWARD: ("expectation",),
+    symbols={FORWARD: ("dropout", "layers"), BACKWARD: ("dropout", "layers"), NI_FORWARD: ("expectation",),
              NI_BACKWARD: ("expectation",), EXPECTED: ("expectation",), EMPIRICAL: ("expectation",)},
     checks=CHECKS, reference_modules=("dropout", "expectation"), course_settings=SETTINGS,
     cs231n={FORWARD: 2016, BACKWARD: 2016})
