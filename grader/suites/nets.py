@@ -195,9 +195,11 @@ def check_init(params, expected, what):
         if not (0.8 * expected.scale <= std <= 1.25 * expected.scale) or abs(mean) > 0.2 * expected.scale:
             hint = "weights are weight_scale * np.random.randn(...) (standard deviation weight_scale)"
             if std > 0 and abs(std - expected.scale ** 2) < 0.25 * expected.scale ** 2:
-                hint = "the standard deviation is weight_scale², not weight_scale: " + hint
+                hint = ("the standard deviation is weight_scale², not weight_scale: weights are weight_scale * "
+                        "np.random.randn(...)")
             elif std == 0:
-                hint = "all weights are equal: " + hint + "; equal weights never break the symmetry"
+                hint = ("all weights are equal, and equal weights never break the symmetry: draw them as "
+                        "weight_scale * np.random.randn(...)")
             raise hinted("params[%r] should be drawn from N(0, %g²): its entries have mean %.3g and standard deviation "
                        "%.3g" % (name, expected.scale, mean, std), "wrong initialisation", hint=hint)
     return "%d parameters as expected" % len(expected.shapes)
