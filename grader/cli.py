@@ -22,7 +22,9 @@ EXIT_STATUS = """exit status:
           2  not graded: bad arguments, a path that does not exist, or a submission in which nothing
              gradable was found (one line on stderr says why; with -o and a format other than text the
              zero result is written all the same, so Gradescope or Classroom shows the student why)
-  check   0  every public check that ran passed;  1  a public check failed;  2  as for grade
+  check   0  every public check that ran passed (and the answers sheet, if read, has no problem);
+          1  a public check failed, or the answers sheet has a problem (TODO, an answer that does not parse
+             or is not of the form asked);  2  as for grade
   batch   0  the class was graded (errors and timeouts of single students are in the summary);  2  bad
              arguments or input;  130  interrupted (rerun with --resume)
   merge   0  merged;  1  some students have no result yet;  2  the shards do not fit together
@@ -40,10 +42,11 @@ def cmd_list(args):
     except (OSError, ValueError) as exc:
         print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
         return 2
-    print("profile %s (grader/profiles.py): the checks and points it grades" % course.profile)
+    print(catalog.phrase("list_profile", profile=course.profile))
     for a in spec.assignments():
         a = a.graded(course)
-        print("%s — %s (%g points)" % (a.name, a.title, a.max_score))
+        print("%s — %s (%s)" % (a.name, catalog.fragment(a.title),
+                                catalog.phrase("points", points="%g" % a.max_score)))
         for c in a.checks:
             shown = c.visibility if catalog.lang == "en" else catalog.phrase("visibility." + c.visibility)
             print("  %-44s %-9s %5g  %-7s %s" % (c.name, c.kind, c.points, shown, catalog.describe(c)))
@@ -154,7 +157,12 @@ def cmd_check(args):
     if iso is None:
         return 2
     from .studentkit.check import command
-    return command(args, iso, load_course(args))
+    try:
+        course = load_course(args)
+    except (OSError, ValueError) as exc:
+        print("dlgrader: bad course settings: %s" % exc, file=sys.stderr)
+        return 2
+    return command(args, iso, course)
 
 
 def cmd_release(args):

@@ -66,10 +66,26 @@ class Course:
         if not path:
             from . import studentkit as bundle
             return bundle.course() if bundle.active() else cls()   # the bundle's public settings, no secret
+        try:
+            return cls._load(path)
+        except OSError as exc:
+            raise ValueError("%s: %s" % (path, exc.strerror or exc)) from None
+        except (ValueError, TypeError) as exc:     # tomllib.TOMLDecodeError is a ValueError
+            raise ValueError("%s: %s" % (path, exc)) from None
+
+    @classmethod
+    def _load(cls, path):
         import tomllib   # here, not at the top: only a course file needs it
         with open(path, "rb") as f:
             data = tomllib.load(f)
-        limits = Limits(**data.pop("limits", {}))
+        limits = data.pop("limits", {})
+        if not isinstance(limits, dict):
+            raise ValueError("[limits] must be a table")
+        unknown_limits = set(limits) - set(Limits.__dataclass_fields__)
+        if unknown_limits:
+            raise ValueError("unknown [limits] setting(s): %s (known: %s)" % (
+                ", ".join(sorted(unknown_limits)), ", ".join(Limits.__dataclass_fields__)))
+        limits = Limits(**limits)
         unknown = set(data) - {"secret", "profile", "reg_scale", "dropout_p", "examples", "variants", "settings"}
         if unknown:
             raise ValueError("unknown course settings: %s" % ", ".join(sorted(unknown)))

@@ -5,11 +5,13 @@ A check attaches figures to a failure, `Fail(..., figures=[...])`, each a dict:
     {"kind": "matrices", "title": ..., "panels": [["figure.yours", A], ["figure.expected", B]]}  side by side
     {"kind": "lines", "title": ..., "series": [["figure.yours", [..]], ["figure.reference", [..]]],
      "xlabel": "iteration", "ylabel": "loss"}                                          curves on one plot
-Labels that start with `figure.` are phrases of the report's language. Figures of hidden checks are dropped
+Labels that start with `figure.` are phrases of the report's language; titles and axis labels are messages of
+the catalog (grader/i18n: a title with words needs a translation). Figures of hidden checks are dropped
 before they reach a report (run.py): a picture of a hidden case would show its values.
 """
 import base64
 import html
+import re
 import struct
 import zlib
 
@@ -93,13 +95,41 @@ def heatmap_url(a, lo=None, hi=None):
 
 # ------------------------------------------------------------------ HTML
 
-def to_html(fig, phrase):
-    """The figure as an HTML fragment (images inline). `phrase(key)` translates `figure.*` labels."""
+_ATOM = r"[A-Za-z0-9_.,:;=+\-*/^·×−‖²ᵗβεμφθσ'\"%!?|&<>]"
+_GROUP = r"\((?:[^()\u0600-\u06FF]|\([^()\u0600-\u06FF]*\))*\)|\[[^\[\]\u0600-\u06FF]*\]"   # (a, b), f(g(x)), [0, 3]
+LATIN = re.compile(r"(?:%s|[A-Za-z0-9‖])(?:%s|%s| (?=[^\u0600-\u06FF\s]))*" % (_GROUP, _ATOM, _GROUP))
+# a formula, a name or a number inside Persian text: isolated left to right, its brackets with it
+
+
+def inline_code(text, rtl=False):
+    """Escaped text whose `code` spans become <code>, isolated left to right (readable inside Persian); in a
+    right-to-left text, formulas, names and numbers are isolated left to right too (`(2·reg·W)` stays as written)."""
+    out = []
+    for i, part in enumerate(re.split(r"`([^`]+)`", text)):
+        if i % 2:
+            out.append('<bdi dir="ltr"><code>%s</code></bdi>' % html.escape(part))
+        elif rtl:
+            pos = 0
+            for m in LATIN.finditer(part):
+                run = m.group().rstrip(".,:;!? ")        # sentence punctuation after it stays with the sentence
+                if not re.search(r"[A-Za-z0-9]", run):
+                    continue
+                out.append(html.escape(part[pos:m.start()]) + '<bdi dir="ltr">%s</bdi>' % html.escape(run))
+                pos = m.start() + len(run)
+            out.append(html.escape(part[pos:]))
+        else:
+            out.append(html.escape(part))
+    return "".join(out)
+
+
+def to_html(fig, catalog):
+    """The figure as an HTML fragment (images inline), its words in the catalog's language (grader/i18n):
+    `figure.*` labels are phrases, titles and axis labels messages."""
     def label(text):
-        return phrase(text) if str(text).startswith("figure.") else str(text)
-    esc = html.escape
+        text = str(text)
+        return catalog.phrase(text) if text.startswith("figure.") else catalog.fragment(text)
     kind = fig.get("kind")
-    title = '<figcaption dir="auto">%s</figcaption>' % esc(label(fig.get("title", "")))
+    title = '<figcaption>%s</figcaption>' % inline_code(label(fig.get("title", "")), rtl=catalog.dir == "rtl")
     if kind == "heatmap":
         return '<figure class="fig">%s%s</figure>' % (title, _panel(label(fig.get("label", "")), fig["data"]))
     if kind == "matrices":        # each panel on its own colour scale (its range is in its caption)
@@ -117,7 +147,7 @@ def _panel(name, a, lo=None, hi=None):
     finite = a[np.isfinite(a)]
     rng = "%.3g … %.3g" % (finite.min(), finite.max()) if finite.size else "—"
     k = cell_size(sub.shape)
-    return ('<div class="panel"><img alt="%s" width="%d" height="%d" src="%s"><div class="cap" dir="auto">%s '
+    return ('<div class="panel"><img alt="%s" width="%d" height="%d" src="%s"><div class="cap">%s '
             '<bdi dir="ltr">(%s; %s)</bdi></div></div>'
             % (html.escape(name), sub.shape[1] * k, sub.shape[0] * k, heatmap_url(a, lo, hi), html.escape(name),
                shape, rng))
@@ -148,6 +178,34 @@ def lines_svg(fig, label=str, width=420, height=240):
     parts.append('<text x="4" y="16" font-size="11">%.3g</text><text x="4" y="%d" font-size="11">%.3g</text>'
                  % (hi, height - pad, lo))
     parts.append('<text x="%d" y="%d" font-size="11">%s</text>'
-                 % (pad, height - 12, html.escape(fig.get("xlabel", ""))))
+                 % (pad, height - 12, html.escape(label(fig.get("xlabel", "")))))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(counts, labels, width=300, height=96, color="#3b6ea5", highlight=None, title=""):
+    """A small bar chart (a score distribution) as inline SVG: `counts` per bin, `labels` (first, last) under the
+    axis, the bin `highlight` (e.g. full marks) in green; each bar says its count on hover."""
+    n = max(1, len(counts))
+    peak = max(list(counts) + [1])
+    pad_x, pad_top, pad_bottom = 4, 12, 16
+    w = (width - 2 * pad_x) / n
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" '
+             'dir="ltr" aria-label="%s">' % (width, height, width, height, html.escape(title)),
+             '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>' % (pad_x, height - pad_bottom, width - pad_x,
+                                                                        height - pad_bottom)]
+    for i, c in enumerate(counts):
+        h = (height - pad_top - pad_bottom) * c / peak
+        x, y = pad_x + i * w, height - pad_bottom - h
+        fill = "#2f8f5b" if i == highlight else color
+        parts.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s</title></rect>'
+                     % (x + 0.5, y, max(0.5, w - 1), h, fill, c))
+        if c:
+            parts.append('<text x="%.1f" y="%.1f" font-size="9" text-anchor="middle" fill="#333">%d</text>'
+                         % (x + w / 2, y - 2, c))
+    first, last = labels
+    parts.append('<text x="%d" y="%d" font-size="10" fill="#555">%s</text>' % (pad_x, height - 3, html.escape(first)))
+    parts.append('<text x="%d" y="%d" font-size="10" fill="#555" text-anchor="end">%s</text>'
+                 % (width - pad_x, height - 3, html.escape(last)))
     parts.append("</svg>")
     return "".join(parts)

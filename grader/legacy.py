@@ -89,7 +89,7 @@ def convert(text):
     if not future_division(tree):
         text, n = _divisions(text, tree)
         if n:
-            changes["`/` given its Python 2 meaning (integer division between two integers)"] = n
+            _changed(changes, "`/` given its Python 2 meaning (integer division between two integers)", n)
     try:
         ast.parse(text)
     except SyntaxError as exc:   # a bug of the conversion itself: refuse rather than grade something else
@@ -97,8 +97,9 @@ def convert(text):
     return text, ["%s (%d)" % kv for kv in changes.items()]
 
 
-def _count(changes, what):
-    changes[what] = changes.get(what, 0) + 1
+def _changed(changes, what, n=1):
+    """Count a kind of change; `what` is listed for the student in a note (i18n: a message template)."""
+    changes[what] = changes.get(what, 0) + n
 
 
 def _rewrite(text, changes, names=None):
@@ -131,10 +132,10 @@ def _rewrite(text, changes, names=None):
             if tok.type == tokenize.NAME and prev is not None and prev.type == tokenize.OP and prev.string == ".":
                 if tok.string in ATTRIBUTES:
                     edits.append((at(tok.start), at(tok.end), ATTRIBUTES[tok.string]))
-                    _count(changes, ".%s() turned into .%s()" % (tok.string, ATTRIBUTES[tok.string]))
+                    _changed(changes, ".%s() turned into .%s()" % (tok.string, ATTRIBUTES[tok.string]))
             elif tok.type == tokenize.NAME and tok.string in names:
                 edits.append((at(tok.start), at(tok.end), RENAMED[tok.string]))
-                _count(changes, "%s turned into %s" % (tok.string, SHOWN.get(tok.string, RENAMED[tok.string])))
+                _changed(changes, "%s turned into %s" % (tok.string, SHOWN.get(tok.string, RENAMED[tok.string])))
             continue
         if tok.type == tokenize.NAME and starts_here and tok.string in ("print", "exec"):
             nxt = tokens[i + 1]
@@ -143,25 +144,25 @@ def _rewrite(text, changes, names=None):
             if nxt.type == tokenize.OP and nxt.string == "(":
                 continue   # print(x): already a call (or a parenthesized tuple: printed either way)
             edits += _print_statement(tokens, i, at)
-            _count(changes, "%s statements turned into %s(...) calls" % (tok.string, tok.string))
+            _changed(changes, "%s statements turned into %s(...) calls" % (tok.string, tok.string))
         elif tok.type == tokenize.NAME and starts_here and tok.string in ("except", "raise"):
             comma = _top_level_comma(tokens, i)
             if comma is not None and tok.string == "except":
                 edits.append((at(tokens[comma].start), at(tokens[comma].end), " as"))
-                _count(changes, "`except E, e:` turned into `except E as e:`")
+                _changed(changes, "`except E, e:` turned into `except E as e:`")
             elif comma is not None:
                 end = _statement_end(tokens, i)
                 edits += [(at(tokens[comma].start), at(tokens[comma + 1].start), "("),
                           (at(tokens[end - 1].end), at(tokens[end - 1].end), ")")]
-                _count(changes, "`raise E, message` turned into `raise E(message)`")
+                _changed(changes, "`raise E, message` turned into `raise E(message)`")
         elif tok.type == tokenize.OP and (tok.string == "<>" or tok.string == "<" and i + 1 < len(tokens) and
                                           tokens[i + 1].string == ">" and tokens[i + 1].start == tok.end):
             edits.append((at(tok.start), at(tok.end) + (tok.string == "<"), "!="))
-            _count(changes, "`<>` turned into `!=`")
+            _changed(changes, "`<>` turned into `!=`")
         elif tok.type == tokenize.NAME and tok.string in ("L", "l") and prev is not None and \
                 prev.type == tokenize.NUMBER and prev.end == tok.start:
             edits.append((at(tok.start), at(tok.end), ""))
-            _count(changes, "long integer literals (10L) turned into ints")
+            _changed(changes, "long integer literals (10L) turned into ints")
     for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         text = text[:start] + new + text[end:]
     return text

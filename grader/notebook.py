@@ -354,6 +354,9 @@ class Statement:
 
 def module_of(cells):
     notes, undefined = [], {}
+    if not any(c.source.strip() for c in cells):
+        notes.append("the notebook has no code: write your functions in its code cells (and save it) before "
+                     "you submit")
     tagged = any(c.tagged for c in cells)
     statements, chosen = [], []
     for cell in cells:

@@ -44,6 +44,17 @@ TABLE = {
     # FullyConnectedNet's keyword for dropout, and for normalization (issue 16's models)
     "fc_dropout_kw": ("dropout_keep_ratio", [(2016, "dropout"), (2021, "dropout_keep_ratio")]),
     "normalization_kw": ("normalization", [(2016, "use_batchnorm"), (2018, "normalization")]),
+    # FullyConnectedNet has normalization="layernorm" (layer normalization came in 2018)
+    "layernorm": (True, [(2016, False), (2018, True)]),
+    # assignment 1's neural_net.py: the regularization factor of reg·(ΣW1² + ΣW2²) ("multiply the
+    # regularization loss by 0.5" in 2016; the file is gone from 2021)
+    "neural_net_reg_scale": (1.0, [(2016, 0.5), (2017, 1.0)]),
+    # the initialisation of neural_net.py's TwoLayerNet and LinearClassifier's lazy W is the student's (this
+    # course); CS231n's starter code provides both
+    "own_init": (True, [(2016, False)]),
+    # assignment 2's layers.py has softmax_loss to fill in (again: students paste their assignment-1 one); this
+    # course grades it once, in two_layer_net
+    "a2_softmax_loss": (False, [(2016, False), (2021, True)]),
     # starter imports: absolute `from cs231n.layers import *` or relative `from ..layers import *`
     "relative_imports": (True, [(2016, False), (2020, True)]),
     # rules of this course's own exercises that no CS231n docstring states

@@ -47,7 +47,7 @@ class Report:
             "tests": [{"name": o.check.name, "assignment": o.assignment, "kind": o.check.kind,
                        "score": o.score, "max_score": o.max_score, "status": o.status,
                        "visibility": o.check.visibility, "output": o.output, "category": o.category,
-                       "seconds": round(o.seconds, 4)} for o in self.outcomes],
+                       "hint": (o.extra or {}).get("hint"), "seconds": round(o.seconds, 4)} for o in self.outcomes],
             "notes": self.notes, "environment": self.environment, "isolation": self.isolation,
         }
 

@@ -40,16 +40,27 @@ def select(submission, names):
 def _defines(submission, assignment, every):
     """Whether the submission defines a symbol of `assignment` in a module that is not another assignment's:
     the dilation assignment's conv.py defines conv_output_size, which alone does not make it a conv_pool
-    submission. A name that several assignments grade (conv_forward: dilation and conv_variants) tells none of
-    them apart and is not looked at."""
-    shared = {s for other in every if other is not assignment for s in other.symbols}
+    submission. A name that several assignments grade tells them apart only by the module it is in
+    (TwoLayerNet: neural_net.py for neural_net, fc_net.py for two_layer_net); where that is the same module
+    name (conv_forward in conv.py: dilation and conv_variants) it tells none of them apart and is not looked
+    at. A module in another assignment's folder is that assignment's (models/layers.py holds the layers pasted
+    from conv_pool: it does not make the submission a conv_pool one)."""
+    names = {other.name for other in every if other is not assignment}
     for symbol, hints in assignment.symbols.items():
-        if symbol in shared:
-            continue
+        others = [other.symbols[symbol] for other in every if other is not assignment and symbol in other.symbols]
         src, _ = submission.find(symbol, hints, assignment.name)
-        if src is None:
+        if src is None:      # a file that does not parse but defines it: graded, so the student sees the error
+            if any(symbol in f.seen for f in submission.broken()):
+                return True
+            continue
+        folders = src.module.split(".")[:-1]
+        if assignment.name not in folders and names.intersection(folders):
             continue
         module = src.module.rsplit(".", 1)[-1]
+        if others:
+            if module in hints and not any(module in h for h in others):
+                return True
+            continue
         if module in hints or not any(module in h for other in every if other is not assignment
                                       for h in other.symbols.values()):
             return True
@@ -58,7 +69,8 @@ def _defines(submission, assignment, every):
 
 class NothingToGrade(Exception):
     """`grade(strict=True)`: the submission holds nothing the selected assignments grade. `.args[0]` says why
-    in one line; `.report` is its zero result, every check failed with that line, none of them run."""
+    in one line; `.report` is its zero result, every check failed with the whole of `nothing_gradable`'s
+    explanation (a syntax error's line and caret too), none of them run."""
 
     def __init__(self, why, report):
         super().__init__(why)
@@ -66,8 +78,10 @@ class NothingToGrade(Exception):
 
 
 def nothing_gradable(submission, assignments):
-    """Why `submission` (None: it could not be read) holds nothing that `assignments` grade, in one line for
-    the user; None when at least one of their functions, classes or answers files is there."""
+    """Why `submission` (None: it could not be read) holds nothing that `assignments` grade, for the user: the real
+    cause in its first line (a file that does not parse, named as the student knows it — a notebook by its own
+    name — with the line; a notebook with no code), then, for a syntax error, the line itself and a caret. None
+    when at least one of their functions, classes or answers files is there."""
     if submission is None:
         return "the submission could not be read"
     if submission.answers and any(a.answers for a in assignments):
@@ -75,11 +89,16 @@ def nothing_gradable(submission, assignments):
     if any(submission.find(symbol, hints, a.name)[0] is not None for a in assignments
            for symbol, hints in a.symbols.items()):
         return None
-    broken = [f for f in submission.files if f.problem]
+    broken = submission.broken()
     if broken:
-        return "%s could not be read: %s" % (broken[0].path, broken[0].problem.splitlines()[0])
+        return "%s could not be read: %s" % (broken[0].shown, broken[0].problem)
     if not submission.files and not submission.answers:
         return "it holds no .py file, notebook or answers file"
+    if submission.files and all(f.tree is not None and not f.tree.body for f in submission.files):
+        f = submission.files[0]
+        if f.shown.endswith(".ipynb"):
+            return "%s has no code: write your functions in its code cells (and save it) before you submit" % f.shown
+        return "%s is empty" % f.shown
     if len(assignments) == 1:
         symbols = list(assignments[0].symbols)
         return "it defines no function or class of %s (%s)" % (
@@ -107,7 +126,7 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
     top = tempdirs.make("grade")
     outcomes, notes = [], []
     try:
-        why = None
+        why = unreadable = None       # unreadable: what every check says when there is nothing to grade
         try:
             submission = prepare(path, os.path.join(top, "submission"),
                                  python2=spec.course_profile(course)["python"] == 2)
@@ -117,9 +136,10 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
         chosen = select(submission, names)
         if strict and submission is not None:
             why = nothing_gradable(submission, chosen)
-            if why:
+            if why:                   # the note is one line; the checks show the rest (a syntax error's caret)
                 submission = None
-                notes.append("nothing to grade: %s" % why)
+                notes.append("nothing to grade: %s" % why.splitlines()[0])
+                unreadable = "\n".join([notes[-1]] + why.splitlines()[1:])
         selected = [a.graded(course) for a in chosen]      # what the course's profile grades
         selected = [a.subset(checks) if checks is not None else a for a in selected]
         if not (visible_only or bundle.active() or (strict and why)) and any(
@@ -128,13 +148,13 @@ def grade(path, names=(), course=None, visible_only=False, isolation=None, slot=
         with claim_slot(slot) if isolation.uid_switch else contextlib.nullcontext(slot) as slot:
             for assignment in selected:
                 outcomes += grade_assignment(assignment, submission, course, top, visible_only, isolation, notes,
-                                             slot, student_id)
+                                             slot, student_id, unreadable)
     finally:
         tempdirs.remove(top)
     report = Report(path=safe_text(str(path)), outcomes=outcomes, notes=notes, environment=environment(course),
                     isolation=dict(isolation.describe(), slot=slot), seconds=time.monotonic() - started)
     if strict and why:
-        raise NothingToGrade(why, report)
+        raise NothingToGrade(why.splitlines()[0], report)   # one line (the report has the rest)
     return report
 
 
@@ -156,13 +176,13 @@ def reference_runner(assignment, course, notes=None, book=None):
 
 
 def grade_assignment(assignment, submission, course, top, visible_only, isolation, notes, slot=0,
-                     student_id=None):
+                     student_id=None, unreadable=None):
     from . import studentkit as bundle
     visible_only = visible_only or bundle.active()   # hidden checks need the course secret: never in a bundle
     checks = [c for c in assignment.checks if not (visible_only and c.visibility == spec.HIDDEN)]
     if submission is None:
-        return [spec.Outcome(c, assignment.name, 0.0, "failed", notes[-1], category="unreadable submission")
-                for c in checks]
+        return [spec.Outcome(c, assignment.name, 0.0, "failed", unreadable or notes[-1],
+                             category="unreadable submission") for c in checks]
     workdir = os.path.join(top, "work-" + assignment.name)
     os.makedirs(workdir)
     limits = assignment_limits(assignment, course.limits)

@@ -57,6 +57,23 @@ class Setting:
                                    # calls dropout.py's keep_probability)
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """The student's own code standing in for provided code that cannot run in the worker.
+
+    CS231n's provided fast_layers.py needs a compiled Cython extension (im2col_cython) that no hand-in contains
+    (only .py files are read), so its conv_backward_fast fails with a NameError. Where a submission's module
+    named `provider` uses one of `needs` and no module of that name is in the submission, every module that
+    imports from `provider` (and `provider` itself) gets each name of `names` rebound, in the worker only,
+    to the student's symbol it maps to (found like any symbol, preferring `hints`): the student's own naive
+    layers, which compute the same values. The report's notes say so.
+    """
+    provider: str                  # module name, e.g. "fast_layers"
+    names: dict                    # name in the provider -> the student's symbol standing in for it
+    needs: tuple                   # names the provider needs and the submission cannot have (Cython functions)
+    hints: tuple = ()              # modules the stand-in symbols are expected in
+
+
 @dataclass
 class Assignment:
     name: str
@@ -79,6 +96,7 @@ class Assignment:
     cs231n: dict | None = None     # symbol -> the CS231n years it exists in (an int: from that year on; (first,
                                    # last)); symbols not listed are this course's own, graded only under the
                                    # "dlgrader" profile. None: the assignment has no CS231n counterpart.
+    stand_ins: tuple = ()          # StandIn(...)s: provided code the student's own replaces in the worker
 
     def setting_choices(self, course, **overrides):
         """{setting name: tuple of accepted values} (one value, or a choice left to the student): the default,
@@ -190,9 +208,9 @@ def assignments(names=None):
             raise
         if hasattr(module, "ASSIGNMENT"):
             found.append(module.ASSIGNMENT)
-    order = ["knn", "linear_classifiers", "norms", "backprop", "activations", "image_kernels", "conv_pool",
-             "dilation", "conv_variants", "dropout", "normalization", "optimizers", "schedules", "inception",
-             "densenet", "resnet", "architectures", "analytic"]
+    order = ["knn", "linear_classifiers", "linear_training", "neural_net", "norms", "backprop", "activations",
+             "image_kernels", "conv_pool", "dilation", "conv_variants", "dropout", "normalization", "optimizers",
+             "schedules", "two_layer_net", "models", "inception", "densenet", "resnet", "architectures", "analytic"]
     from . import studentkit
     if studentkit.active():          # a kit released for some assignments grades those only
         found = [a for a in found if a.name in studentkit.manifest()["assignments"]]

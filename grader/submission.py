@@ -43,7 +43,13 @@ class SourceFile:
     tree: ast.AST | None
     problem: str | None = None   # why it could not be parsed, written for the student
     defines: dict = field(default_factory=dict)   # top-level name -> ast node (def, class or assignment)
+    shown: str = ""              # the file as the student knows it (a notebook's name, not the module made of it)
+    error_line: int | None = None  # where a syntax error is (the problem shows the line and a caret)
+    seen: set = field(default_factory=set)   # a file that does not parse: the top-level def/class names in it
     converted: list = field(default_factory=list)  # Python 2 -> 3 changes made to the prepared copy (legacy.py)
+
+    def __post_init__(self):
+        self.shown = self.shown or self.path
 
 
 @dataclass
@@ -66,12 +72,40 @@ class Submission:
                 return (0 if folder in parts[:-1] else 1, 0 if parts[-1] in hints else 1, len(parts), f.path)
             # Within one file the last definition wins (as Python does); across files prefer the hint.
             return sorted(found, key=rank)[0], None
-        broken = [f for f in self.files if f.problem]
+        broken = self.broken()
         why = "no top-level function or class named `%s` was found in %s" % (
-            symbol, ", ".join(f.path for f in self.files if not f.problem) or "any readable file")
-        if broken:
-            why += "; these files could not be read: " + "; ".join("%s: %s" % (f.path, f.problem) for f in broken)
+            symbol, ", ".join(f.shown for f in self.files if not f.problem) or "any readable file")
+        for f in broken:
+            why += "\n%s could not be read: %s" % (f.shown, f.problem.splitlines()[0])
         return None, why
+
+    def broken(self):
+        """The files that could not be parsed (a syntax error, Python 2): nothing in them can be graded."""
+        return [f for f in self.files if f.problem]
+
+    def stand_in(self, stand_in, folder=None):
+        """The rebindings a spec.StandIn asks for in this submission: ([(module, name, symbol, symbol's module)],
+        (provider, what it needs, the student's symbols, the names they stand in for) for the note), or ([], None)
+        when the provider is absent, can run, or the student's own symbols are missing (then the provided code
+        fails as it is, with its own message)."""
+        providers = [f for f in self.files if f.tree is not None and f.module.split(".")[-1] == stand_in.provider
+                     and _uses(f.tree, stand_in.needs)]
+        present = {f.module.split(".")[-1] for f in self.files}
+        if not providers or any(n in present for n in stand_in.needs):
+            return [], None
+        own = {}
+        for name, symbol in stand_in.names.items():
+            src, _ = self.find(symbol, stand_in.hints, folder)
+            if src is None:
+                return [], None
+            own[name] = (symbol, src.module)
+        modules = [f.module for f in providers] + [
+            f.module for f in self.files if f.tree is not None and f not in providers
+            and any(isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[-1] == stand_in.provider
+                    for n in ast.walk(f.tree))]
+        binds = [(m, name, symbol, where) for m in modules for name, (symbol, where) in own.items()]
+        return binds, (stand_in.provider, " and ".join(stand_in.needs), " and ".join(s for s, _ in own.values()),
+                       " and ".join(own))
 
     def definition(self, symbol, hints=(), folder=None):
         """The AST node of `symbol`, or of `Class.method`."""
@@ -94,14 +128,15 @@ def prepare(path, dest, python2=False):
     course profile's year is Python 2)."""
     path = os.path.abspath(path)
     os.makedirs(dest, exist_ok=True)
-    notes, undefined = [], {}
+    notes, undefined, origins = [], {}, {}   # origins: {module made of a notebook: the notebook's name}
     try:
         if os.path.isdir(path):
             if os.path.exists(os.path.join(path, "__init__.py")):
                 # a package folder (`cs231n/`): keep its name, so its absolute imports (`cs231n.layers`) work
-                _copy_tree(path, os.path.join(dest, module_name(os.path.basename(path.rstrip(os.sep)))), notes)
+                origins = _copy_tree(path, os.path.join(dest, module_name(os.path.basename(path.rstrip(os.sep)))),
+                                     notes)
             else:
-                _copy_tree(path, dest, notes)
+                origins = _copy_tree(path, dest, notes)
         elif not os.path.lexists(path):
             raise SubmissionError("no such file or folder: %s" % safe_text(path))
         elif not path.lower().endswith((".zip", ".py", ".toml", ".json", ".ipynb")):
@@ -109,7 +144,7 @@ def prepare(path, dest, python2=False):
                                   "answers.toml/answers.json file" % safe_text(os.path.basename(path)))
         elif path.lower().endswith(".zip"):
             extract_zip(path, dest, _kept_member, ZIP_LIMITS, notes)
-            _notebooks_to_modules(dest)
+            origins = _notebooks_to_modules(dest)
         elif path.lower().endswith(".py"):
             copy_regular(path, os.path.join(dest, module_name(os.path.basename(path)[:-3]) + ".py"), MAX_FILE,
                          follow=True)
@@ -125,12 +160,17 @@ def prepare(path, dest, python2=False):
             name = module_name(os.path.splitext(os.path.basename(path))[0])
             with open(os.path.join(dest, name + ".py"), "w", encoding="utf-8", errors="replace") as f:
                 f.write(source)
+            origins[os.path.join(dest, name + ".py")] = os.path.basename(path)
     except FileProblem as exc:
         raise SubmissionError(str(exc))
     root = _single_wrapper(dest)
     _importable_packages(root)
     root = _package_if_relative(root)
     files = index(root, python2)
+    for f in files:       # a module made of a notebook is named as the student knows it: the notebook
+        origin = origins.get(os.path.join(root, f.path))
+        if origin:
+            f.shown = safe_text(os.path.join(os.path.dirname(f.path), origin))
     answers = answer_files(root)
     if not files and not answers:
         raise SubmissionError("the submission contains no Python files (and no answers.toml or answers.json)")
@@ -156,10 +196,12 @@ def _kept_member(parts, folder=False):
 
 def _copy_tree(src, dest, notes):
     copy_tree(src, dest, _kept_member, MAX_FILE, MAX_TOTAL, MAX_FILES, notes)
-    _notebooks_to_modules(dest)
+    return _notebooks_to_modules(dest)
 
 
 def _notebooks_to_modules(dest):
+    """Each notebook becomes a module beside it; {module path: the notebook's name}."""
+    origins = {}
     for dirpath, _, filenames in os.walk(dest):
         for name in filenames:
             if name.endswith(".ipynb"):
@@ -170,7 +212,9 @@ def _notebooks_to_modules(dest):
                     source, _ = notebook_to_module(nb)
                     with open(target, "w", encoding="utf-8", errors="replace") as f:
                         f.write(source)
+                    origins[target] = name
                 os.remove(nb)
+    return origins
 
 
 def module_name(stem):
@@ -230,6 +274,18 @@ def _package_if_relative(root):
     return root
 
 
+def _uses(tree, names):
+    """Whether the module reads or imports any of `names`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in names:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                part in names for a in node.names for part in a.name.split(".")) or \
+                isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] in names:
+            return True
+    return False
+
+
 def _imports_relatively(path):
     with open(path, "rb") as f:
         text = f.read()
@@ -280,7 +336,9 @@ def parse_source(full, rel, module, python2=False):
         try:
             text, tree, converted = _as_python3(full, rel, text)
         except (legacy.NotConvertible, SyntaxError) as why:
-            return SourceFile(rel, module, None, problem=safe_text(_syntax_problem(exc, text, why)))
+            return SourceFile(rel, module, None, problem=safe_text(_syntax_problem(exc, text, why)),
+                              error_line=exc.lineno,
+                              seen=set(re.findall(r"^(?:async\s+)?(?:def|class)\s+(\w+)", text, re.M)))
     except (RecursionError, MemoryError, ValueError) as exc:
         return SourceFile(rel, module, None, problem="the file could not be parsed (%s)" % type(exc).__name__)
     else:
@@ -314,12 +372,30 @@ def _as_python3(full, rel, text):
 
 
 def _syntax_problem(exc, text, why=None):
-    where = "line %s" % exc.lineno
     for pattern, what in PY2_HINTS:
         m = pattern.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
-            return ("this is Python 2 code (%s on line %d) and the automatic conversion to Python 3 failed%s: "
-                    "the grader runs Python 3. Use print(...), range instead of xrange, `except X as e`, and hand "
-                    "it in again" % (what, line, ": %s" % why if why else ""))
-    return "syntax error on %s: %s" % (where, exc.msg)
+            if why:
+                return ("this is Python 2 code (%s on line %d) and the automatic conversion to Python 3 failed (%s): "
+                        "the grader runs Python 3. Use print(...), range instead of xrange, `except X as e`, and "
+                        "hand it in again" % (what, line, why)) + caret(text, line, None)
+            return ("this is Python 2 code (%s on line %d) and the automatic conversion to Python 3 failed: the "
+                    "grader runs Python 3. Use print(...), range instead of xrange, `except X as e`, and hand it in "
+                    "again" % (what, line)) + caret(text, line, None)
+    return "syntax error on line %s: %s" % (exc.lineno, exc.msg) + caret(text, exc.lineno, exc.offset)
+
+
+def caret(text, lineno, offset):
+    """The line of the error, and a caret under the place Python points at (its column), as extra lines."""
+    lines = text.splitlines()
+    if not lineno or not 0 < lineno <= len(lines):
+        return ""
+    line = lines[lineno - 1].rstrip()
+    shown = line.lstrip()
+    if len(shown) > 120:
+        shown = shown[:119] + "…"
+    out = "\n    %d | %s" % (lineno, shown)
+    if offset and 0 < offset - (len(line) - len(shown)) <= len(shown) + 1:
+        out += "\n    %s | %s^" % (" " * len(str(lineno)), " " * (offset - 1 - (len(line) - len(shown))))
+    return out

@@ -134,3 +134,61 @@ def _zip(target, folder, prefix):
         for name in sorted(os.listdir(folder)):
             if name.endswith(".py"):
                 zf.write(os.path.join(folder, name), prefix + name)
+
+
+# ------------------------------------------------------------------ a kNN + linear classifiers class
+# What a TA sees after the first homework: complete work, untouched stubs, half-done work, one assignment only,
+# a syntax error, and the class's real misconceptions (grader/reports/summary.py must name them).
+SVM_FILE, SOFTMAX_FILE = "linear_svm.py", "softmax.py"
+ML_MUTANTS = {   # kind: [(file, old, new)], applied to the references of both assignments in one folder
+    "squared_two_loops": [(KNN_FILE, "dists[i, j] = np.sqrt(np.sum((X[i] - self.X_train[j]) ** 2))",
+                           "dists[i, j] = np.sum((X[i] - self.X_train[j]) ** 2)")],
+    "squared_no_loops": [(KNN_FILE, "return np.sqrt(np.maximum(sq, 0.0))", "return np.maximum(sq, 0.0)")],
+    "svm_reg_gradient_missing": [(SVM_FILE, "    dW += 2 * REG_SCALE * reg * W\n", "")],
+    "softmax_reg_gradient_missing": [(SOFTMAX_FILE, "dW = X.T.dot(dscores) / num_train + 2 * REG_SCALE * reg * W",
+                                      "dW = X.T.dot(dscores) / num_train")],
+    "squared_and_reg_missing": [(KNN_FILE, "return np.sqrt(np.maximum(sq, 0.0))", "return np.maximum(sq, 0.0)"),
+                                (SVM_FILE, "    dW += 2 * REG_SCALE * reg * W\n", "")],
+    "svm_loss_not_averaged": [(SVM_FILE, "loss = np.sum(margins) / num_train", "loss = np.sum(margins)")],
+    "softmax_log10": [(SOFTMAX_FILE, "loss += -np.log(probs[y[i]])", "loss += -np.log10(probs[y[i]])")],
+    "k_ignored": [(KNN_FILE, 'nearest = np.argsort(dists[i], kind="stable")[:k]',
+                   'nearest = np.argsort(dists[i], kind="stable")[:1]')],
+}
+ML_KINDS = ["complete", "squared_two_loops", "svm_reg_gradient_missing", "stubs", "squared_no_loops",
+            "half_done", "softmax_reg_gradient_missing", "knn_only", "squared_and_reg_missing", "complete",
+            "syntax_error", "svm_loss_not_averaged", "softmax_log10", "k_ignored"]
+
+
+def write_ml(dest, student, kind):
+    """One student's folder of kNN and linear-classifier files, as they upload it (loose files)."""
+    path = os.path.join(dest, student)
+    os.makedirs(path)
+    stubs = os.path.join(ROOT, "assignments")
+    knn_from = os.path.join(stubs if kind == "stubs" else REFERENCE, "knn")
+    linear_from = os.path.join(stubs if kind in ("stubs", "half_done") else REFERENCE, "linear_classifiers")
+    for name in (KNN_FILE, CV_FILE):
+        source = open(os.path.join(knn_from, name)).read()
+        _text(os.path.join(path, name), source.replace("from .k_nearest_neighbor", "from k_nearest_neighbor"))
+    if kind != "knn_only":
+        for name in (SVM_FILE, SOFTMAX_FILE):
+            shutil.copy(os.path.join(linear_from, name), path)
+    for file, old, new in ML_MUTANTS.get(kind, []):
+        source = open(os.path.join(path, file)).read()
+        assert old in source, (kind, old)
+        _text(os.path.join(path, file), source.replace(old, new, 1))
+    if kind == "syntax_error":
+        source = open(os.path.join(path, KNN_FILE)).read()
+        _text(os.path.join(path, KNN_FILE), source.replace("def predict_labels(self, dists, k=1):",
+                                                           "def predict_labels(self, dists, k=1)", 1))
+
+
+def make_ml_class(dest, n=len(ML_KINDS)):
+    """n students cycling through ML_KINDS; {student id: kind}."""
+    os.makedirs(dest, exist_ok=True)
+    students = {}
+    for i in range(n):
+        kind = ML_KINDS[i % len(ML_KINDS)]
+        student = "s%03d" % (i + 1)
+        write_ml(dest, student, kind)
+        students[student] = kind
+    return students

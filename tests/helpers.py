@@ -67,3 +67,48 @@ def assert_caught(result, check, still=(), says="", report=None):
         assert report.score < report.max_score
     for other in still:
         assert result[other].status == "passed", (other, result[other].output)
+
+
+def mutant_tree(tmp_path, assignment, file, edits, uses=()):
+    """reference/<assignment> with every (old, new) edit applied to `file`, beside the references in `uses` that it
+    imports (the models reference imports conv_pool's layers, ...): grade the returned folder."""
+    for name in tuple(uses) + (assignment,):
+        shutil.copytree(os.path.join(REFERENCE, name), tmp_path / name)
+    target = tmp_path / assignment / file
+    source = target.read_text()
+    for old, new in edits:
+        assert old in source, "mutant does not apply: %r not in %s" % (old, file)
+        source = source.replace(old, new)
+    target.write_text(source)
+    return str(tmp_path)
+
+
+def _inlined(source):
+    """A reference module with its imports of other assignments' references (`try: from reference.conv_pool.layers
+    import ... except ImportError: ...`, as the models reference has) replaced by those modules' code."""
+    import ast
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    for node in reversed(tree.body):
+        if isinstance(node, ast.Try) and any(isinstance(n, ast.ImportFrom) and (n.module or "").startswith("reference.")
+                                             for n in node.body):
+            code = []
+            for n in node.body:
+                with open(os.path.join(ROOT, *n.module.split(".")) + ".py", encoding="utf-8") as f:
+                    code.append(_inlined(f.read()))
+            lines[node.lineno - 1:node.end_lineno] = "\n\n".join(code).splitlines()
+    return "\n".join(lines) + "\n"
+
+
+def standalone_reference(dest, name):
+    """reference/<name> written to `dest` as a student's folder stands alone: the layers it imports from other
+    assignments' references pasted in (as the stubs ask students to paste theirs)."""
+    shutil.copytree(os.path.join(REFERENCE, name), dest, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for module in os.listdir(dest):
+        if module.endswith(".py"):
+            with open(os.path.join(dest, module), encoding="utf-8") as f:
+                text = _inlined(f.read())
+            with open(os.path.join(dest, module), "w", encoding="utf-8") as f:
+                f.write(text)
+    return str(dest)

@@ -45,10 +45,13 @@ PLANS_PER_SYMBOL = 3                                 # questions per graded symb
 # ---------------------------------------------------------------- the kit's code
 
 def kit_grader_is_this_grader(kit):
-    """The kit's grader/ is this checkout's, file for file (so its functions can be imported from here)."""
+    """The kit's grader/ is this checkout's, file for file (so its functions can be imported from here); what
+    release writes into grader/studentkit/_data (the recordings, the written answers' parsers) is the kit's own."""
     here = os.path.dirname(os.path.abspath(grader.__file__))
     differ = []
-    for dirpath, _, files in os.walk(os.path.join(kit, "grader")):
+    for dirpath, dirnames, files in os.walk(os.path.join(kit, "grader")):
+        dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) != os.path.join(kit, "grader", "studentkit",
+                                                                                       "_data")]
         for name in files:
             if name.endswith(".py"):
                 rel = os.path.relpath(os.path.join(dirpath, name), kit)

@@ -183,7 +183,7 @@ def test_student_reports_escape_what_the_submission_controls(tmp_path):
     assert "Feedback for s1" in md
     store.write_result(record("s2", 0, status="error"), None, "fa")
     crashed = (tmp_path / "reports" / "s2.html").read_text()
-    assert "نمره‌گذاری نشد (error): it crashed" in crashed and 'dir="rtl"' in crashed
+    assert "نمره‌گذاری نشد (خطا): it crashed" in crashed and 'dir="rtl"' in crashed
     assert "0 از 2" in crashed and (tmp_path / "results" / "s2.json").exists()
 
 

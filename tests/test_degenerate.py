@@ -6,14 +6,13 @@ Contained: no check that looks at those outputs pays. Property and gradient chec
 of their functions (grader/checks/grounds.py), and a constant or non-finite output fails those as degenerate.
 """
 import os
-import shutil
 
 import pytest
 
 from grader import spec
 from grader.course import Course
 from grader.run import grade
-from helpers import FAST_LIMITS, REFERENCE
+from helpers import FAST_LIMITS, standalone_reference
 
 # Checks that grade no output the wrapper changes, with why: these pay for real work, not for placeholders.
 STRUCTURAL = {
@@ -22,6 +21,9 @@ STRUCTURAL = {
     "channels.symbolic": "sympy expressions pass through the wrapper unchanged",
     "torch.param_counts": "counts the parameters of the student's torch modules, not their outputs",
     "torch.stage_shapes": "shapes of the module's outputs: zeros of the right shape have them",
+    "TwoLayerNet.init": "the constructor's params: the wrapper leaves __init__ alone (real work)",
+    "FullyConnectedNet.init": "the constructor's params: the wrapper leaves __init__ alone (real work)",
+    "ThreeLayerConvNet.init": "the constructor's params: the wrapper leaves __init__ alone (real work)",
 }
 
 WRAPPER = '''
@@ -76,7 +78,7 @@ _degenerate_all(%r, %r)
 def degenerate_copy(tmp_path, assignment, mode):
     symbols = sorted(spec.get(assignment).symbols)
     dest = tmp_path / assignment
-    shutil.copytree(os.path.join(REFERENCE, assignment), dest)
+    standalone_reference(dest, assignment)      # the layers the models import from other references pasted in
     for name in os.listdir(dest):
         if name.endswith(".py") and name != "__init__.py":
             with open(dest / name, "a") as f:

@@ -32,8 +32,24 @@ def report(tmp_path_factory):
     return r
 
 
-def row(page, name):
-    return next(part for part in page.split("<tr ")[1:] if ">%s<" % name in part)
+def card(page, name):
+    """The failure card of check `name` (failures are cards, first on the page)."""
+    start = page.index('<article class="failure failed" id="c-%s">' % name)
+    return page[start:page.index("</article>", start)]
+
+
+def test_failures_come_first_and_passing_checks_are_one_line_per_function(report):
+    page = report.to_html("en")
+    failures, passed = page.index('<section class="to-fix">'), page.index('<section class="passed">')
+    assert failures < passed < page.index('<details class="all">')
+    assert page.index('id="c-distances_two_loops.values"') < passed        # the first failure is above
+    listed = page[passed:page.index("</section>", passed)]
+    assert listed.count("<li") == len({o.check.name.split(".")[0] for o in report.outcomes if o.status == "passed"})
+    assert ">distances_one_loop<" in listed and ">values<" in listed and ">rules<" in listed
+    md = report.to_markdown("en")
+    assert md.index("## What to fix") < md.index("#### `distances_two_loops.values`") < md.index("## Passed")
+    text = report.to_text()
+    assert text.index("distances_two_loops.values") < text.index("`distances_one_loop`: `values`, `hidden`")
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -55,8 +71,9 @@ def test_persian_is_right_to_left_with_a_persian_font_stack(report):
 
 
 def test_public_failure_shows_the_case_as_code_and_the_matrices_side_by_side(report):
-    part = row(report.to_html("en"), "distances_two_loops.values")
+    part = card(report.to_html("en"), "distances_two_loops.values")
     assert "The smallest failing case, as code you can paste" in part and "X = np.array([[" in part
+    assert "yours are the squared distances" in part               # the diagnosis, in the card's first line
     assert part.count('src="data:image/png;base64,') == 3      # yours, expected, |yours − expected|
     assert "yours" in part and "expected" in part
     o = next(o for o in report.outcomes if o.check.name == "distances_two_loops.values")
@@ -68,7 +85,7 @@ def test_public_failure_shows_the_case_as_code_and_the_matrices_side_by_side(rep
 def test_hidden_failure_shows_category_and_hint_only(report, lang):
     o = next(o for o in report.outcomes if o.check.name == "distances_two_loops.hidden")
     assert o.extra["figures"] == []
-    part = row(report.to_html(lang), "distances_two_loops.hidden")
+    part = card(report.to_html(lang), "distances_two_loops.hidden")
     assert "data:image" not in part and "np.array" not in part and "<pre" not in part
     assert not re.search(r"\d\.\d", part.split('class="first"')[1])   # no values at all
     text = report.to_text(lang=lang)

@@ -15,7 +15,7 @@ from grader.notebook import convert
 from grader.run import grade
 from grader.studentkit.notebooks import make_notebook, paste
 from grader.submission import SubmissionError
-from helpers import REFERENCE, ROOT, STUBS
+from helpers import REFERENCE, ROOT, STUBS, standalone_reference
 
 L0 = probe("l0")
 NAMES = [pytest.param(a.name, marks=[pytest.mark.slow] if a.needs_torch else []) for a in spec.assignments()
@@ -44,6 +44,10 @@ def outcomes_of(path, name="linear_classifiers"):
 
 # ------------------------------------------------------------------ generated notebooks
 
+def solution(tmp_path, name):
+    return standalone_reference(tmp_path / "reference" / name, name)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_pasted_into_the_generated_notebook_gets_full_marks_and_untouched_gets_zero(tmp_path, name):
     nb = make_notebook(name, os.path.join(STUBS, name), name)
@@ -51,7 +55,7 @@ def test_reference_pasted_into_the_generated_notebook_gets_full_marks_and_untouc
     untouched, solved = tmp_path / ("%s.ipynb" % name), tmp_path / "solved" / ("%s.ipynb" % name)
     solved.parent.mkdir()
     nbformat.write(nb, str(untouched))
-    nbformat.write(paste(nb, os.path.join(REFERENCE, name)), str(solved))
+    nbformat.write(paste(nb, solution(tmp_path, name)), str(solved))
     report = grade(str(solved), [name], isolation=L0)
     bad = {o.check.name: o.output for o in report.outcomes if o.status != "passed"}
     assert not bad and report.score == report.max_score > 0, bad
@@ -78,7 +82,7 @@ def test_every_stub_folder_makes_a_valid_notebook_that_defines_every_stub_symbol
     graded = [c for c in nb.cells if "graded" in c.metadata.get("tags", [])]
     symbols = {c.metadata["dlgrader"]["symbol"] for c in graded if c.metadata["dlgrader"].get("symbol")}
     assert symbols
-    nbformat.write(paste(nb, os.path.join(REFERENCE, name)), str(tmp_path / "nb.ipynb"))
+    nbformat.write(paste(nb, solution(tmp_path, name)), str(tmp_path / "nb.ipynb"))
     module = convert(str(tmp_path / "nb.ipynb"))
     compile(module.source, "nb.py", "exec")
     assert not module.undefined, module.undefined

@@ -14,7 +14,7 @@ import pytest
 
 from grader import spec
 from grader.studentkit.scan import Fingerprints, scan
-from helpers import REFERENCE, STUBS
+from helpers import REFERENCE, STUBS, standalone_reference
 from installing import fresh_copy
 from kitcode import kit_grader_is_this_grader, screen
 
@@ -84,9 +84,19 @@ def test_layout(kit):
 
 
 def test_no_reference_code_and_no_secret(kit, clone):
+    from grader.studentkit.release import PUBLIC_PARSERS
     fingerprints = Fingerprints(os.path.join(clone, "reference"), os.path.join(clone, "assignments"))
     assert fingerprints.bodies and fingerprints.files
-    assert scan(kit, fingerprints, secrets=[SECRET]) == []
+    found = scan(kit, fingerprints, secrets=[SECRET])         # the answers' parsers are shipped on purpose
+    for name in PUBLIC_PARSERS:
+        assert ("grader/studentkit/_data/answer_parse/%s" % name,
+                "is a copy of reference/analytic/%s" % name) in found, found
+    assert all(any("reference/analytic/%s" % n in what for n in PUBLIC_PARSERS) for _, what in found), found
+    public = Fingerprints(os.path.join(clone, "reference"), os.path.join(clone, "assignments"),
+                          public=[os.path.join("analytic", n) for n in PUBLIC_PARSERS])
+    assert scan(kit, public, secrets=[SECRET]) == []
+    assert "answer" not in json.dumps(json.load(open(os.path.join(kit, "grader/studentkit/_data/manifest.json")))
+                                      .get("questions", [])).replace("answers", "")       # questions, no answers
     for dirpath, _, filenames in os.walk(kit):
         for name in filenames:
             assert not os.path.relpath(os.path.join(dirpath, name), kit).startswith("reference")
@@ -143,8 +153,8 @@ def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp
     """Everything passes but the checks release warned about (the reference fails them itself, in-process)."""
     solved = tmp_path / "kit"
     shutil.copytree(kit, solved)
-    for name in NAMES:
-        shutil.copytree(os.path.join(clone, "reference", name), solved / "assignments" / name, dirs_exist_ok=True)
+    for name in NAMES:   # as a student's folder: layers imported from other assignments pasted in
+        standalone_reference(solved / "assignments" / name, name)
     light = [a.name for a in spec.assignments() if not a.needs_torch]     # torch workers take seconds each
     proc = run(["-m", "pytest", "-q", "-rs", "--isolation", "l0", "-k", " or ".join(light)], str(solved), offline)
     counts = summary(proc.stdout)
@@ -157,10 +167,19 @@ def test_the_reference_passes_the_public_checks_offline(kit, clone, offline, tmp
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in CODE])
-def test_written_answers_are_in_the_kit_and_checked_at_grading_time(kit, offline, name):
+def test_written_answers_are_read_in_the_kit_and_graded_later(kit, clone, offline, name, tmp_path):
     assert os.listdir(os.path.join(kit, "assignments", name))
-    proc = run(["-m", "grader", "check", name, "--isolation", "l0"], kit, offline)
-    assert proc.returncode == 0 and "run at grading time" in proc.stdout, proc.stdout + proc.stderr
+    proc = run(["-m", "grader", "check", name, "--isolation", "l0"], kit, offline)   # the sheet as handed out
+    assert proc.returncode == 1 and "run at grading time" in proc.stdout, proc.stdout + proc.stderr
+    assert "still TODO" in proc.stdout and "graded later" in proc.stdout, proc.stdout
+    answers = tmp_path / "answers.toml"
+    shutil.copyfile(os.path.join(clone, "reference", name, "answers.toml"), answers)
+    proc = run(["-m", "grader", "check", name, "--path", str(answers), "--isolation", "l0"], kit, offline)
+    assert proc.returncode == 0 and "0 still TODO, 0 with a problem" in proc.stdout, proc.stdout + proc.stderr
+    answers.write_text(answers.read_text().replace("conv-params = 760", 'conv-params = "2F - 1"')
+                       .replace("conv-output-size = 3", "conv-output-size = 3.5"))
+    proc = run(["-m", "grader", "check", name, "--path", str(answers), "--isolation", "l0"], kit, offline)
+    assert proc.returncode == 1 and "2*F, not 2F" in proc.stdout and "whole number" in proc.stdout, proc.stdout
 
 
 def test_check_in_the_kit_prints_a_table_and_warns_about_versions(kit, offline, tmp_path):

@@ -105,6 +105,22 @@ def test_control_characters_and_lone_surrogates_reach_no_renderer(tmp_path):
     assert "\ufffd" in report.to_text()                   # the surrogate, replaced
 
 
+def test_persian_pages_show_hostile_text_made_safe_once(tmp_path):
+    """The Persian report translates around the student's text without touching it: an exception message with
+    ESC, NUL, a bidi override, HTML and a lone surrogate is shown as safe_text made it where it entered (escaped
+    once, `\\x1b`, the surrogate as U+FFFD), HTML-escaped exactly once, inside the translated sentence."""
+    path = attack(tmp_path, "", "    raise ValueError(%r)" % "<b>bold</b> \x1b[31m\x00 \u202e\ud800 end")
+    _, report = graded(path)
+    page, markdown = report.to_html("fa"), report.to_markdown("fa")
+    for text in (page, markdown, report.to_text(lang="fa")):
+        assert not CONTROL.search(text) and "\u202e" not in text, CONTROL.search(text)
+        text.encode("utf-8")
+    assert "\\x1b[31m\\x00 \\u202e\ufffd end" in page                 # as safe_text wrote it, not re-escaped
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and "&amp;lt;" not in page and "<b>bold" not in page
+    line = next(l for l in markdown.splitlines() if "\\x1b[31m" in l)
+    assert "خطای `ValueError` داد" in line, line                         # the sentence around it is Persian
+
+
 def test_cli_output_of_a_surrogate_is_written_in_every_format(tmp_path):
     """A lone surrogate used to crash every output format (UnicodeEncodeError). Contained: exit 0, output written."""
     path = attack(tmp_path, "", "    raise ValueError('\\ud800 and \\udcff')")

@@ -34,6 +34,7 @@ MAX_ARRAY = 16                # rows of a matrix answer, and entries of a row (r
 MAX_QUOTED = 60               # characters of a student's answer quoted back to them
 OTHER_VARIANTS = 20000        # parameter sets searched to recognize the answer of another variant
 COMMON = 0.05                 # a value shared by more of them than this says nothing about variants
+IMPLICIT_PRODUCT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![eE][-+]?\d)\s*[A-Za-z_(]")   # `2F`, `3(N + 1)`
 
 
 def analytic():
@@ -52,6 +53,8 @@ class AnswerSheet:
     entries: dict                  # question id -> the raw value (int, float, str, or anything else TOML allows)
     student_id: str | None = None
     problem: str | None = None     # why the file cannot be used, for the student
+    tag: str | None = None         # `variant = ...`: the sheet's tie to its student id (grader/checks/sheet.py)
+    missing: bool = False          # there is no answers file at all (nothing was handed in)
 
 
 def evaluator(ctx):
@@ -82,8 +85,9 @@ def read_answers(submission, notes=None, label="analytic"):
     """The submission's answers file (the shallowest answers.toml / answers.json), as an AnswerSheet."""
     files = getattr(submission, "answers", None) or []
     if not files:
-        return AnswerSheet("answers.toml", {}, problem="no answers file: write your answers in answers.toml "
-                                                        "(or answers.json) and submit it with your work")
+        return AnswerSheet("answers.toml", {}, missing=True,
+                           problem="no answers file: write your answers in answers.toml (or answers.json) and "
+                                   "submit it with your work")
     name = files[0]
     if len(files) > 1 and notes is not None:
         notes.append("%s: answers read from %s; %s ignored" % (label, name, ", ".join(files[1:])))
@@ -100,17 +104,20 @@ def read_answers(submission, notes=None, label="analytic"):
     except UnicodeDecodeError:
         return AnswerSheet(name, {}, problem="%s is not UTF-8 text" % name)
     toml = name.lower().endswith(".toml")
-    problem = shape_problem(text, toml)
+    problem = shape_problem(text, toml, name)
     if problem:
-        return AnswerSheet(name, {}, problem="%s %s" % (name, problem))
+        return AnswerSheet(name, {}, problem=problem)
     try:   # the parsers are linear at best: in a forked copy, with limits (grader/checks/bounded.py)
-        parsed = bounded(lambda: _parse_entries(text, toml), PARSE_SECONDS, ANSWER_MEMORY_MB)
+        parsed = bounded(lambda: _parse_entries(text, toml, name), PARSE_SECONDS, ANSWER_MEMORY_MB)
     except Overrun as over:
-        return AnswerSheet(name, {}, problem="%s could not be read within the grader's limits (%s)" % (name, over))
+        problem = ("%s could not be read within the grader's time limit" if str(over) == "time"
+                   else "%s could not be read within the grader's memory limit")
+        return AnswerSheet(name, {}, problem=problem % name)
     if "problem" in parsed:
-        return AnswerSheet(name, {}, problem="%s %s" % (name, parsed["problem"]))
+        return AnswerSheet(name, {}, problem=parsed["problem"])
     entries = {key: _unwire(value) for key, value in parsed["entries"]}
     student_id = entries.pop("student_id", None)
+    tag = entries.pop("variant", None)
     if isinstance(student_id, int) and not isinstance(student_id, bool):
         student_id = str(student_id)
     if student_id is not None and not (isinstance(student_id, str) and 0 < len(student_id.strip()) <= 64
@@ -119,25 +126,26 @@ def read_answers(submission, notes=None, label="analytic"):
             notes.append("%s: the student_id in %s is not a short text; it was ignored" % (label, name))
         student_id = None
     # keys and texts are the student's: made safe once, here, for every report that quotes them
-    return AnswerSheet(name, safe_data(entries), student_id.strip() if student_id else None)
+    return AnswerSheet(name, safe_data(entries), student_id.strip() if student_id else None,
+                       tag=safe_data(tag) if isinstance(tag, str) else None)
 
 
 _QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'')
 _DOTTED = re.compile(r"(?:[\w-]+\s*\.\s*){%d,}" % MAX_KEY_PARTS)
 
 
-def shape_problem(text, toml):
-    """Why the text is not parsed at all (too many lines, tables or dotted key parts: parsers are slow on
-    them), or None. Checked before any parsing, on the raw text."""
+def shape_problem(text, toml, name):
+    """Why the text of answers file `name` is not parsed at all (too many lines, tables or dotted key parts:
+    parsers are slow on them), or None. Checked before any parsing, on the raw text."""
     lines = text.count("\n") + 1
     if lines > MAX_LINES:
-        return "has more than %d lines" % MAX_LINES
+        return "%s has more than %d lines" % (name, MAX_LINES)
     if toml:
         bare = _QUOTED.sub('""', text)      # dots and brackets inside strings are the student's text
         if sum(1 for line in bare.splitlines() if line.lstrip().startswith("[")) > MAX_TABLES:
-            return "has more than %d [tables]" % MAX_TABLES
+            return "%s has more than %d [tables]" % (name, MAX_TABLES)
         if _DOTTED.search(bare):
-            return "has a key with more than %d dotted parts" % MAX_KEY_PARTS
+            return "%s has a key with more than %d dotted parts" % (name, MAX_KEY_PARTS)
     return None
 
 
@@ -147,18 +155,22 @@ class Unsupported:
     def __init__(self, type_name):
         self.type_name = type_name
 
+    def __repr__(self):                  # as quoted back to the student: the kind of value, not an object
+        return "<%s>" % self.type_name
 
-def _parse_entries(text, toml):
-    """{"entries": [[question id, value], ...]} (values JSON-able: see _unwire) or {"problem": why}."""
+
+def _parse_entries(text, toml, name):
+    """{"entries": [[question id, value], ...]} (values JSON-able: see _unwire) or {"problem": why} (for the
+    answers file `name`)."""
     try:
         data = tomllib.loads(text) if toml else json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
-        return {"problem": "is not valid %s: %s" % ("TOML" if toml else "JSON", _short(str(exc), 120))}
+        return {"problem": "%s is not valid %s: %s" % (name, "TOML" if toml else "JSON", _short(str(exc), 120))}
     if not isinstance(data, dict):
-        return {"problem": "should hold `question-id = answer` entries"}
+        return {"problem": "%s should hold `question-id = answer` entries" % name}
     entries = _flatten(data)
     if len(entries) > MAX_ENTRIES:
-        return {"problem": "has more than %d entries" % MAX_ENTRIES}
+        return {"problem": "%s has more than %d entries" % (name, MAX_ENTRIES)}
 
     def wire(value, depth=0):
         if value is None or isinstance(value, (bool, str)) or isinstance(value, int) and abs(value) < 10 ** 4000:
@@ -231,6 +243,88 @@ def params_text(params):
     return ", ".join("%s = %s" % (name, nt(v)) for name, v in params.items())
 
 
+# ---------------------------------------------------------------- one entry, read without the key
+
+def entry_of(name, sheet, known):
+    """The raw answer to question `name`; Fail when there is none (missing, TODO, empty). `known`: every
+    question id (an unknown entry close to `name` is named as a likely typo)."""
+    if name not in sheet.entries:
+        unknown = [k for k in sheet.entries if k not in known]
+        near = difflib.get_close_matches(name, unknown, 1, 0.75)
+        raise Fail("no answer for `%s` in %s (there is `%s`: did you mean `%s`?)" % (name, sheet.name, near[0], name)
+                   if near else "no answer for `%s` in %s" % (name, sheet.name),
+                   "no answer", hint="write `%s = <your answer>` in %s" % (name, sheet.name))
+    raw = sheet.entries[name]
+    if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
+        raise Fail(("no answer yet: `%s` is still TODO in %s" if raw.strip() else "no answer yet: `%s` is empty in %s")
+                   % (name, sheet.name),
+                   "no answer", hint="replace the TODO for `%s` in %s with your answer" % (name, sheet.name))
+    return raw
+
+
+def parser():
+    """The written answers' parsers (parse_answer, parse_matrix, strip_marks, fit_shape, AnswerParseError):
+    reference.analytic's, or in the student kit the copy release ships of them — the same code, so the kit reads
+    an answer as grading will."""
+    try:
+        return analytic()
+    except ImportError:
+        from ..studentkit import answer_parser
+        return answer_parser()
+
+
+def parse_entry(name, raw, sheet, unit=None, shape=None):
+    """(the entry as a sympy expression or Matrix, whether it ended in a percent sign), through the safe parsers;
+    never executed. `unit` and `shape` are the question's (Question.unit, .shape; sheet_info()'s). Fail when it
+    does not parse or is not of the form asked for."""
+    a = parser()
+    if shape:
+        if isinstance(raw, bool) or not isinstance(raw, (list, str)):
+            raise Fail("not a matrix: `%s` asks for %s, e.g. %s" % (name, _matrix_words(shape), _matrix_example(shape)),
+                       "not an expression", hint="write the rows in brackets, e.g. %s" % _matrix_example(shape))
+        try:
+            return a.fit_shape(a.parse_matrix(raw), tuple(shape)), False
+        except a.AnswerParseError as exc:
+            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
+                       hint=re.sub(r"^not an? (expression|number|matrix): ", "", str(exc)))
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        kind = "`true`/`false`" if isinstance(raw, bool) else getattr(raw, "type_name", type(raw).__name__)
+        raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
+                   % (name, sheet.name, kind),
+                   "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise Fail("not a number: %s (your answer for `%s`)" % (raw, name), "not an expression",
+                   hint="write a finite number")
+    text, percent = a.strip_marks(raw) if isinstance(raw, str) else (repr(raw), False)
+    if percent and unit != "percent":
+        raise Fail("`%s` does not ask for a percentage: write the number alone (your answer: %s)"
+                   % (name, quoted(raw)), "not an expression", hint="write the number alone, without the percent sign")
+    try:
+        return a.parse_answer(text), percent
+    except a.AnswerParseError as exc:
+        implicit = IMPLICIT_PRODUCT.search(text)
+        raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
+                   hint="write every product with *: 2*F, not 2F" if implicit else
+                   re.sub(r"^not an? (expression|number): ", "", str(exc)))
+
+
+def formula_names_problem(raw, names, order):
+    """The Fail for a formula answer that does not use the question's names (`names`: those it uses; `order`:
+    the question's), or None."""
+    if not names:
+        return Fail("this question asks for the formula in %s, not a number" % ", ".join(order), "incorrect",
+                    hint="a formula in the question's names was expected")
+    unknown = sorted(names - set(order))
+    if unknown:
+        folded = {n.lower(): n for n in order}
+        case = [folded[u.lower()] for u in unknown if u.lower() in folded]
+        return Fail("your formula %s uses %s, which the question does not name (its names are %s)%s"
+                    % (quoted(raw), ", ".join(unknown), ", ".join(order),
+                       "; names are case-sensitive: %s" % ", ".join(case) if case else ""),
+                    "incorrect", hint="use the question's names: %s" % ", ".join(order))
+    return None
+
+
 # ---------------------------------------------------------------- the check
 
 @dataclass
@@ -243,6 +337,8 @@ class Answer(Check):
 
     def run(self, ctx):
         sheet = ctx.answers()
+        if sheet.missing:
+            raise Fail(sheet.problem, "no answers file", hint="hand in answers.toml (or answers.json) with your work")
         if sheet.problem:
             raise Fail(sheet.problem, "unreadable answers file", hint="fix the answers file (see the public checks)")
         raw = self.entry(ctx, sheet)
@@ -255,8 +351,10 @@ class Answer(Check):
         try:   # sympy on the student's text: in a forked copy of the grader, with limits (one copy per file)
             done = evaluator(ctx).run(self.name, ANSWER_SECONDS, ANSWER_MEMORY_MB, budget)
         except Overrun as over:
-            raise Fail("not graded: evaluating your answer %s took more %s than allowed (%g s, %d MiB)"
-                       % (quoted(raw), over, ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
+            raise Fail(("not graded: evaluating your answer %s took more time than allowed (%g s, %d MiB)"
+                        if str(over) == "time" else
+                        "not graded: evaluating your answer %s took more memory than allowed (%g s, %d MiB)")
+                       % (quoted(raw), ANSWER_SECONDS, ANSWER_MEMORY_MB), "too slow to evaluate",
                        hint="write a plain number or a short expression")
         for note in done["notes"]:
             _note(ctx, note)
@@ -284,51 +382,10 @@ class Answer(Check):
 
     # ---------------------------------------------------------- reading the entry
     def entry(self, ctx, sheet):
-        if self.name not in sheet.entries:
-            known = {c.name for c in ctx.assignment.checks}
-            unknown = [k for k in sheet.entries if k not in known]
-            near = difflib.get_close_matches(self.name, unknown, 1, 0.75)
-            raise Fail("no answer for `%s` in %s%s" % (
-                self.name, sheet.name, " (there is `%s`: did you mean `%s`?)" % (near[0], self.name) if near else ""),
-                "no answer", hint="write `%s = <your answer>` in %s" % (self.name, sheet.name))
-        raw = sheet.entries[self.name]
-        if isinstance(raw, str) and (not raw.strip() or raw.strip().upper().startswith("TODO")):
-            raise Fail("no answer yet: `%s` is still %s in %s" % (self.name, "TODO" if raw.strip() else "empty",
-                                                                    sheet.name),
-                       "no answer", hint="replace the TODO for `%s` in %s with your answer" % (self.name, sheet.name))
-        return raw
+        return entry_of(self.name, sheet, {c.name for c in ctx.assignment.checks})
 
     def parse(self, raw, sheet, question):
-        """(the entry as a sympy expression or Matrix, whether it ended in a percent sign), through the safe
-        parsers; never executed."""
-        a = analytic()
-        if question.matrix:
-            if isinstance(raw, bool) or not isinstance(raw, (list, str)):
-                raise Fail("not a matrix: `%s` asks for %s, e.g. %s" % (self.name, _matrix_words(question),
-                                                                     _matrix_example(question)),
-                           "not an expression", hint="write the rows in brackets, e.g. %s" % _matrix_example(question))
-            try:
-                return a.fit_shape(a.parse_matrix(raw), question.shape), False
-            except a.AnswerParseError as exc:
-                raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression",
-                           hint=re.sub(r"^not an? (expression|number|matrix): ", "", str(exc)))
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-            kind = "true/false" if isinstance(raw, bool) else getattr(raw, "type_name", type(raw).__name__)
-            raise Fail("not an expression: `%s` in %s should be a number or a quoted expression, not %s"
-                       % (self.name, sheet.name, kind),
-                       "not an expression", hint="write a number (2.04) or an expression in quotes (\"79/15\")")
-        if isinstance(raw, float) and not math.isfinite(raw):
-            raise Fail("not a number: %s (your answer for `%s`)" % (raw, self.name), "not an expression",
-                       hint="write a finite number")
-        text, percent = a.strip_marks(raw) if isinstance(raw, str) else (repr(raw), False)
-        if percent and question.unit != "percent":
-            raise Fail("`%s` does not ask for a percentage: write the number alone (your answer: %s)"
-                       % (self.name, quoted(raw)), "not an expression", hint="write the number alone, without the percent sign")
-        try:
-            return a.parse_answer(text), percent
-        except a.AnswerParseError as exc:
-            reason = re.sub(r"^not an? (expression|number): ", "", str(exc))
-            raise Fail("%s (your answer: %s)" % (exc, quoted(raw)), "not an expression", hint=reason)
+        return parse_entry(self.name, raw, sheet, question.unit, question.shape)
 
     # ---------------------------------------------------------- numbers
     def variant(self, ctx, sheet, question):
@@ -358,9 +415,10 @@ class Answer(Check):
         public = self.visibility != "hidden"
         left = sorted({s.name for e in _entries(expr) for s in e.free_symbols})
         if left:
-            raise Fail("this question asks for %s (its value for %s: %s); your answer %s still contains %s"
-                       % ("numbers" if question.matrix else "a number", whose, params_text(params), quoted(raw),
-                          ", ".join(left)),
+            raise Fail(("this question asks for numbers (their values for %s: %s); your answer %s still contains %s"
+                        if question.matrix else
+                        "this question asks for a number (its value for %s: %s); your answer %s still contains %s")
+                       % (whose, params_text(params), quoted(raw), ", ".join(left)),
                        "incorrect", hint="a number was expected, not a formula")
         expected = question.result(params)
         stated, _ = a.printing.stated_text(expected, question.precision(expected))
@@ -390,10 +448,9 @@ class Answer(Check):
             raise Fail("incorrect for %s: %s would be right for other parameters (%s)\n%s"
                        % (whose, quoted(raw), params_text(other[0]), expected_line), "wrong variant",
                        hint="use the parameters of your own variant")
-        raise Fail("incorrect: %s is %s the expected %s (tolerance: %s)\n%s"
-                   % (quoted(raw), _how_far(mine, want), stated, _tolerance_text(rel, absolute, want,
-                                                                                question.precision_text(expected)),
-                      expected_line),
+        how, far = _how_far(mine, want)
+        tolerance = _tolerance_text(rel, absolute, want, question.precision_text(expected))
+        raise Fail(how % ((quoted(raw),) + far + (stated, tolerance)) + "\n" + expected_line,
                    "incorrect", hint="check the formula and the arithmetic")
 
     def grade_matrix(self, question, mine, expected, raw, stated, expected_line, public):
@@ -419,9 +476,9 @@ class Answer(Check):
                 else "some entries are wrong: check the formula and the arithmetic")
         if not public:
             raise Fail("incorrect", "incorrect", hint=hint)
-        raise Fail("incorrect: %s of the %d entries differ (%s)%s\n%s"
-                   % (len(wrong), len(values), _where(wrong, expected), "; the right numbers, in the wrong places"
-                      if layout else "", expected_line), "incorrect", hint=hint)
+        raise Fail(("incorrect: %d of the %d entries differ (%s); the right numbers, in the wrong places\n%s" if layout
+                    else "incorrect: %d of the %d entries differ (%s)\n%s")
+                   % (len(wrong), len(values), _where(wrong, expected), expected_line), "incorrect", hint=hint)
 
     def wrong_shape(self, question, mine, expected, raw, expected_line, public, same):
         """The Fail for a matrix of another shape; says when it is the key with extra rows and columns of zeros
@@ -439,9 +496,11 @@ class Answer(Check):
                 else "the answer is a %d x %d matrix" % (rows, cols))
         if not public:
             return Fail("incorrect", "incorrect", hint=hint)
-        return Fail("incorrect: your answer is %d x %d, the answer is %d x %d%s\n%s"
-                    % (mine.rows, mine.cols, rows, cols, ": it is " + hint if extra or transposed else "",
-                       expected_line), "incorrect", hint=hint)
+        if extra or transposed:
+            return Fail("incorrect: your answer is %d x %d, the answer is %d x %d: it is %s\n%s"
+                        % (mine.rows, mine.cols, rows, cols, hint, expected_line), "incorrect", hint=hint)
+        return Fail("incorrect: your answer is %d x %d, the answer is %d x %d\n%s"
+                    % (mine.rows, mine.cols, rows, cols, expected_line), "incorrect", hint=hint)
 
     def other_variant(self, ctx, sheet, question, params, mine, rel, absolute):
         """(params, whose) of another variant whose answer the student gave, or None.
@@ -477,17 +536,9 @@ class Answer(Check):
         public = self.visibility != "hidden"
         order = question.answer_names()
         names = {s.name for e in _entries(expr) for s in e.free_symbols}
-        if not names:
-            raise Fail("this question asks for the formula in %s, not a number" % ", ".join(order), "incorrect",
-                       hint="a formula in the question's names was expected")
-        unknown = sorted(names - set(order))
-        if unknown:
-            folded = {n.lower(): n for n in order}
-            case = [folded[u.lower()] for u in unknown if u.lower() in folded]
-            raise Fail("your formula %s uses %s, which the question does not name (its names are %s)%s"
-                       % (quoted(raw), ", ".join(unknown), ", ".join(order),
-                          "; names are case-sensitive: %s" % ", ".join(case) if case else ""),
-                       "incorrect", hint="use the question's names: %s" % ", ".join(order))
+        problem = formula_names_problem(raw, names, order)
+        if problem:
+            raise problem
         formula = _short(a.printing.answer_text(question.formula), 300)
         extra = tuple(n for n in order if n not in question.defaults)
         if question.matrix and expr.shape != question.shape:
@@ -506,9 +557,12 @@ class Answer(Check):
                      if not a.answers_equivalent(got, want, names=extra)]
             if not public:
                 raise Fail("incorrect", "incorrect", hint=hint)
-            raise Fail("incorrect: %d of the %d entries are not equivalent to the expected ones (%s)%s\nexpected: %s"
-                       % (len(wrong), len(expr), _where(wrong, question.formula),
-                          "; " + hint if unused or layout else "", formula), "incorrect", hint=hint)
+            where = _where(wrong, question.formula)
+            if unused or layout:
+                raise Fail("incorrect: %d of the %d entries are not equivalent to the expected ones (%s); %s\n"
+                           "expected: %s" % (len(wrong), len(expr), where, hint, formula), "incorrect", hint=hint)
+            raise Fail("incorrect: %d of the %d entries are not equivalent to the expected ones (%s)\nexpected: %s"
+                       % (len(wrong), len(expr), where, formula), "incorrect", hint=hint)
         if unused:
             raise Fail("incorrect: %s is not equivalent to the expected formula: %s\nexpected: %s"
                        % (quoted(raw), hint, formula) if public else "incorrect", "incorrect", hint=hint)
@@ -539,13 +593,13 @@ def _rounded_key(v):
         return mpmath.nstr(v if not isinstance(v, Fraction) else mpmath.mpf(v.numerator) / v.denominator, 12)
 
 
-def _matrix_words(question):
-    rows, cols = question.shape
+def _matrix_words(shape):
+    rows, cols = shape
     return "a list of %d numbers" % (rows * cols) if 1 in (rows, cols) else "a %d x %d matrix" % (rows, cols)
 
 
-def _matrix_example(question):
-    rows, cols = question.shape
+def _matrix_example(shape):
+    rows, cols = shape
     if 1 in (rows, cols):
         return "[%s]" % ", ".join("a%d" % (i + 1) for i in range(rows * cols))
     return "[%s]" % ", ".join("[%s]" % ", ".join("a%d%d" % (i + 1, j + 1) for j in range(cols)) for i in range(rows))
@@ -590,15 +644,18 @@ def _note(ctx, text):
 
 
 def _how_far(mine, want):
+    """(a sentence on how far the answer is from the expected one, with the fields: the answer, how far (when
+    the sentence says it), the expected value, the tolerance; (how far,) or ())."""
     import mpmath
     with mpmath.workdps(30):
         m, w = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else v for v in (mine, want)]
         if w == 0:
-            return "not"
+            return "incorrect: %s is not the expected %s (tolerance: %s)", ()
         change = (m - w) / abs(w) * 100
         if abs(change) >= 1000:
-            return "%s times" % mpmath.nstr(m / w, 3)
-        return "%s%% %s than" % (mpmath.nstr(abs(change), 2), "larger" if change > 0 else "smaller")
+            return "incorrect: %s is %s times the expected %s (tolerance: %s)", (mpmath.nstr(m / w, 3),)
+        return ("incorrect: %s is %s%% larger than the expected %s (tolerance: %s)" if change > 0 else
+                "incorrect: %s is %s%% smaller than the expected %s (tolerance: %s)"), (mpmath.nstr(abs(change), 2),)
 
 
 def _tolerance_text(rel, absolute, want, precision=""):

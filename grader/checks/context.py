@@ -23,6 +23,13 @@ class Context:
                 self.missing[symbol] = why
             else:
                 self.modules[symbol] = src.module
+        self.binds = []                  # spec.StandIn: the student's own code for provided code that cannot run
+        for stand_in in assignment.stand_ins:
+            binds, names = submission.stand_in(stand_in, assignment.name)
+            self.binds += binds
+            if names:
+                self.notes.append("%s: %s.py needs %s, compiled from Cython, which a hand-in does not contain: your %s "
+                                  "stand in for %s (the same values, slower)" % ((assignment.name,) + names))
 
     def close(self):
         """End what checks started for this grading (grader/run.py calls it when the assignment is graded)."""
@@ -33,7 +40,10 @@ class Context:
         """A new call plan; it starts by applying the course settings (with `settings` overriding them)."""
         constants = self.assignment.constants(self.course, **settings)
         always = [symbol for s in self.assignment.course_settings if s.always for symbol, _, _ in s.targets]
-        return Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always)
+        plan = Plan(symbols=self.modules, constants=[c for c in constants if c[0] in self.modules], always=always,
+                    binds=self.binds)
+        plan.settings = self.assignment.setting_values(self.course, **settings)
+        return plan
 
     def setting(self, name, **overrides):
         """The value in force of course setting `name` (the first, when the course leaves a choice)."""
@@ -65,9 +75,27 @@ class Context:
 
     def require(self, symbols):
         for s in symbols:
-            if s.split(".")[0] in self.missing:
-                raise Fail("`%s` is missing: %s" % (s, self.missing[s.split(".")[0]]), "missing function",
-                           hint="define `%s` with the name and signature of the stub" % s, abort=True)
+            head = s.split(".")[0]
+            if head not in self.missing:
+                continue
+            broken = self.unreadable(head)
+            if broken is not None:     # the real cause: a file that does not parse hides everything in it
+                python2 = broken.problem.startswith("this is Python 2")
+                raise Fail("`%s` was not found because %s could not be read: %s" % (s, broken.shown, broken.problem),
+                           "Python 2 code" if python2 else "syntax error", abort=True,
+                           hint="the grader runs Python 3: print(...), range instead of xrange, `except X as e`"
+                           if python2 else "fix the syntax error on line %s of %s: nothing in that file can be "
+                                           "graded until it parses" % (broken.error_line, broken.shown))
+            raise Fail("`%s` is missing: %s" % (s, self.missing[head]), "missing function",
+                       hint="define `%s` with the name and signature of the stub" % s, abort=True)
+
+    def unreadable(self, symbol):
+        """The file that could not be parsed and holds `symbol` (a `def`/`class` line of it, or the module the
+        assignment names), or None."""
+        broken = self.submission.broken()
+        hints = self.assignment.symbols.get(symbol, ())
+        named = [f for f in broken if symbol in f.seen] or [f for f in broken if f.module.rsplit(".", 1)[-1] in hints]
+        return named[0] if named else None
 
     def rng(self, *names):
         return np.random.default_rng(self.course.seed(self.assignment.name, *names))
@@ -112,18 +140,16 @@ def assignment_profile(course):
     return course_profile(course)
 
 
-HINTS = {
-    "NotImplementedError": ("not implemented yet", "replace the `raise NotImplementedError` with your code"),
-    "NameError": ("raised NameError", None),
-    "IndexError": ("raised IndexError", "check the shapes and the index ranges"),
-    "ValueError": ("raised ValueError", "check the shapes of the arrays you combine"),
-    "TypeError": ("raised TypeError", "check the arguments and the return value"),
-    "ZeroDivisionError": ("raised ZeroDivisionError", None),
-    "RecursionError": ("raised RecursionError", "infinite recursion?"),
-    "MemoryError": ("ran out of memory", "an intermediate array far too large?"),
-    "ImportError": ("an import failed", None),
-    "ModuleNotFoundError": ("an import failed", None),
-    "SystemExit": ("called sys.exit()", "do not exit from graded code"),
+HINTS = {   # exception type -> (what happened, for `where`, the error message; a hint)
+    "NotImplementedError": (None, "replace the `raise NotImplementedError` with your code"),
+    "IndexError": (None, "check the shapes and the index ranges"),
+    "ValueError": (None, "check the shapes of the arrays you combine"),
+    "TypeError": (None, "check the arguments and the return value"),
+    "RecursionError": (None, "infinite recursion?"),
+    "MemoryError": ("`%s` ran out of memory: %s", "an intermediate array far too large?"),
+    "ImportError": ("an import in `%s` failed: %s", None),
+    "ModuleNotFoundError": ("an import in `%s` failed: %s", None),
+    "SystemExit": ("`%s` called sys.exit(): %s", "do not exit from graded code"),
 }
 
 
@@ -150,7 +176,7 @@ def student_error(error, plan):
     steps = getattr(plan, "sent", plan.steps)   # as sent: course-setting steps first
     where = steps[step].get("label", steps[step]["call"]) \
         if 0 <= step < len(steps) and "call" in steps[step] else "your code"
-    what, hint = HINTS.get(kind, ("raised %s" % kind, None))
+    what, hint = HINTS.get(kind, (None, None))
     message = error.get("message", "")
     if kind == "NameError" and "xrange" in message:
         hint = "xrange is Python 2: use range"
@@ -160,10 +186,14 @@ def student_error(error, plan):
     if kind == "AttributeError" and "module 'numpy" in message:
         hint = "NumPy 2 removed this name (np.int, np.float, np.lib.pad, ...): use the builtin or current name " \
                "(int, float, np.pad), or grade with a CS231n profile, which restores them"
-    if kind == "NotImplementedError":
-        return Fail("`%s` is not implemented yet (it raises NotImplementedError)" % where, "not implemented",
+    if kind == "NotImplementedError":   # its message says which stub, when it was raised further in
+        detail = message.partition(": ")[2].strip()
+        return Fail("`%s` is not implemented yet (it raises NotImplementedError%s)"
+                    % (where, ": " + detail if detail and detail != where else ""), "not implemented",
                     hint=hint, abort=True)
-    lines = ["`%s` %s: %s" % (where, what, message)] + error.get("frames", [])
+    shown = message[len(kind) + 2:] if message.startswith(kind + ": ") else message
+    first = what % (where, shown) if what else "`%s` raised %s: %s" % (where, kind, shown)
+    lines = [first] + error.get("frames", [])
     if hint:
         lines.append("hint: " + hint)
     return Fail("\n".join(lines), "not implemented" if kind == "NotImplementedError" else "raised an exception",

@@ -53,10 +53,13 @@ def assignment_hint(student, expected, hints):
     return None
 
 
+OR = " — or: "       # between the likely causes of one hint (the catalogs translate each: i18n.Catalog.hint)
+
+
 def either(messages):
     """One hint from the explanations that fit an answer: the only one, or "a — or: b" when several give that same
     answer (e.g. a missing bias and a missing BN scale add the same count); None when none fits."""
-    return " — or: ".join(messages) or None
+    return OR.join(messages) or None
 
 
 def scale_factor(s, e, tol=1e-6):

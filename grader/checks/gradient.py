@@ -78,7 +78,8 @@ class Gradient(Check):
                 raise
         rng = ctx.rng(self.name, repr(sorted(params.items())))
         plan = ctx.plan()
-        stored = {k: plan.let(v) for k, v in inputs.items()}
+        # arrays are stored once in the worker; the other inputs (sizes, param dicts) go by value with each call
+        stored = {k: plan.let(v) if type(v) is np.ndarray else v for k, v in inputs.items()}
         probes = []  # (wrt index, direction, description)
         for w, (var, g, e) in enumerate(zip(self.wrt, grads, expected)):
             x = inputs[var]

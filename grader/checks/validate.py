@@ -58,7 +58,8 @@ def as_scalar(value, label):
         except OverflowError:          # an int beyond float range
             number = float("inf")
         if not np.isfinite(number):   # no property holds of NaN: every comparison with it is False
-            raise Fail("%s is %s" % (label, "NaN (not a number)" if number != number else number), "not finite",
+            raise Fail(("%s is NaN (not a number)" % label) if number != number
+                       else "%s is infinite (%s)" % (label, number), "not finite",
                        hint="overflow or division by zero somewhere (e.g. exp of large scores)")
         return number
     if type(value) is np.ndarray and value.size == 1:
@@ -81,7 +82,8 @@ def check_value(student, expected, label, tol, hints=None, exact=False, tensors=
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
         s = as_scalar(student, label)
         if not np.isfinite(s):
-            raise Fail("%s is %s" % (label, "NaN (not a number)" if s != s else s), "not finite",
+            raise Fail(("%s is NaN (not a number)" % label) if s != s else "%s is infinite (%s)" % (label, s),
+                       "not finite",
                        hint="overflow or division by zero somewhere (e.g. exp of large scores)")
         err = rel_error(s, float(expected))
         if err > tol:

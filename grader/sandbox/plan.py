@@ -31,17 +31,24 @@ class Ref:
     def __getitem__(self, i):
         return Ref(self.name, self.item + (i,))
 
+    def __iter__(self):   # without it, list(ref) would index it forever
+        raise TypeError("a Ref is not iterable: index it (ref[0]) for the items of a stored value")
+
     def wire(self):
         return {"__ref__": self.name, "item": list(self.item)}
 
 
 class Plan:
-    def __init__(self, symbols=None, constants=(), always=()):
+    def __init__(self, symbols=None, constants=(), always=(), binds=()):
         self.steps, self._returns, self._n = [], [], 0
         self.symbols = symbols or {}   # symbol -> module, filled in by the runner
         self._classes = {}             # name of an object made by new() -> its class, to label method calls
         self.constants = list(constants)   # (symbol, NAME, value): course settings, set before the steps
         self.always = set(always)          # symbols whose module gets its constants even when no step calls it
+        self.binds = list(binds)       # (module, NAME, symbol, symbol's module): the student's stand-ins for
+                                       # provided code (spec.StandIn); the student's side only
+        self.settings = {}             # the course settings in force (Context.plan): for builders whose calls
+                                       # depend on them (the keywords of a CS231n year's constructor)
 
     def _name(self):
         self._n += 1
@@ -63,8 +70,9 @@ class Plan:
 
     def use_numpy(self, *functions):
         """Let this plan call NumPy functions by name ("matmul", "random.rand") between the student's calls, e.g. a
-        gradient inside an optimization loop. Only a worker resolves them (the reference runner knows the
-        reference's symbols only); what they compute is the student's side's business, so check results here."""
+        gradient inside an optimization loop, or seeding np.random before the student's own draws. The
+        reference runner resolves them too (the release records the visible checks with the reference as the
+        student); what they compute is the student's side's business, so check results here."""
         self.symbols = dict(self.symbols, **{f.split(".")[0]: "numpy" for f in functions})
         return self
 
@@ -123,7 +131,9 @@ class Plan:
         """The steps as sent (course settings first); `self.sent` keeps them, so that an error's step index
         names the right step."""
         out = []
-        self.sent = self.constant_steps() + self.steps
+        binds = [{"bind": name, "module": module, "symbol": symbol, "symbol_module": where}
+                 for module, name, symbol, where in self.binds]
+        self.sent = binds + self.constant_steps() + self.steps
         for step in self.sent:
             step = dict(step)
             step.pop("label", None)
@@ -175,7 +185,7 @@ class LocalRunner:
 
     def run(self, plan, timeout=None):
         arrays = []
-        encoded = plan.encode(arrays)
+        encoded = [s for s in plan.encode(arrays) if "bind" not in s]   # stand-ins concern the student's modules
         key = self._key(encoded, plan.returns_wire(), arrays) if self.book is not None else None
         if key is not None and not self.book.verify:
             found = self.book.get(key)
@@ -198,7 +208,7 @@ class LocalRunner:
         t0 = time.perf_counter()
         undo = []
         try:
-            failed = wire.execute_plan(steps, store, lambda name, module: self._resolve(name), undo)
+            failed = wire.execute_plan(steps, store, self._resolve, undo)
         finally:
             wire.undo_constants(undo)
         elapsed = time.perf_counter() - t0
@@ -245,9 +255,13 @@ class LocalRunner:
                         self.store[other] = scratch[other]
                     del self._pending[other]
 
-    def _resolve(self, name):
+    def _resolve(self, name, module=None):
         head, *rest = name.split(".")
-        obj = self.namespace(head)
+        if module == "numpy":                      # plan.use_numpy: a NumPy function by its name
+            import numpy
+            obj, rest = numpy, name.split(".")
+        else:
+            obj = self.namespace(head)
         for part in rest:
             obj = getattr(obj, part)
         return obj

@@ -37,8 +37,9 @@ class PlanKey:
     def __call__(self, plan):
         arrays = []
         # course settings enter as the plan's constants, not as the setting steps the runner derives from the
-        # student's module layout (one notebook module or several files must give the same key)
-        steps = [s for s in plan.encode(arrays) if "setconst" not in s]
+        # student's module layout (one notebook module or several files must give the same key); stand-ins
+        # (spec.StandIn) concern the student's files only
+        steps = [s for s in plan.encode(arrays) if "setconst" not in s and "bind" not in s]
         constants = sorted([str(sym), str(name), wire.encode(value, arrays)]
                            for sym, name, value in getattr(plan, "constants", ()))
         own = set()

@@ -3,7 +3,8 @@ did release record?
 
 `dlgrader release` writes `grader/studentkit/_data/manifest.json` (the course's public settings, the pinned versions,
 the assignments and how many hidden checks each has) and `_data/recorded/<assignment>.npz` (the
-reference's replies to the public checks). A grader with that folder is in bundle mode: it grades public
+reference's replies to the public checks), and for written answers the questions (no answers) and the answers'
+parsers (the package `_data/answer_parse`). A grader with that folder is in bundle mode: it grades public
 checks only, against the recording, with the bundle's public course (never the course secret).
 """
 import json
@@ -42,6 +43,31 @@ def course():
     data = dict(manifest()["course"])
     limits = Limits(**data.pop("limits", {}))
     return Course(limits=limits, **data)
+
+
+def answer_parser():
+    """The written answers' parsers (reference/analytic/parse.py and forms.py, shipped by release as the package
+    `_data/answer_parse`: they say what an answer may be, nothing about what it should be)."""
+    import importlib.util
+    import sys
+    name = "dlgrader_answer_parse"
+    if name not in sys.modules:
+        folder = os.path.join(HERE, "answer_parse")
+        spec = importlib.util.spec_from_file_location(name, os.path.join(folder, "__init__.py"),
+                                                      submodule_search_locations=[folder])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module          # before running it: its relative imports look it up
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    return sys.modules[name]
+
+
+def questions():
+    """The written-answer questions of the kit, without their answers (what release recorded)."""
+    return manifest().get("questions", [])
 
 
 def recorded_runner(name):

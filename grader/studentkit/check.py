@@ -101,31 +101,98 @@ def show(report, catalog, out=None, names=()):
 
 
 def command(args, isolation, course):
-    """The CLI's `check`: grade the public checks, print the table. Exit status (as pytest's): 0 when every
-    public check that ran passed, 1 when one failed, 2 on bad arguments or when there is nothing to check."""
+    """The CLI's `check`: grade the public checks, print the table, read the written answers without the key.
+    Exit status (as pytest's): 0 when every public check that ran passed and the answers sheet (if read) has no
+    problem; 1 when a check failed or the sheet has a problem; 2 on bad arguments or when there is nothing to
+    check."""
     from ..run import NothingToGrade
     catalog = Catalog(args.lang)
     names = [args.assignment] if args.assignment else []
+    student_id = getattr(args, "student_id", None)
     if args.path and not os.path.exists(args.path):
         print("dlgrader: no such file or folder: %s" % args.path, file=sys.stderr)
         return 2
     try:
-        report = grade_public(names, args.path, course, isolation, getattr(args, "student_id", None), strict=True)
+        report = grade_public(names, args.path, course, isolation, student_id, strict=True)
     except KeyError as exc:
         print("dlgrader: %s (see `dlgrader list`)" % exc.args[0], file=sys.stderr)
         return 2
     except NothingToGrade as exc:
         print("dlgrader: nothing to check in %s: %s" % (exc.report.path, exc), file=sys.stderr)
         return 2
-    show(report, catalog, names=names or (manifest()["assignments"] if active() else ()))
+    asked = names or (manifest()["assignments"] if active() else ())
+    show(report, catalog, names=asked)
+    failed = any(o.status in ("failed", "error") for o in report.outcomes)
+    if "analytic" in asked or any(o.assignment == "analytic" for o in report.outcomes):
+        path = args.path or (os.path.join(root(), "assignments", "analytic") if active() else ".")
+        result = read_sheet(path, course, student_id)
+        if result is not None:
+            show_sheet(result, catalog)
+            failed = failed or not result.ok
     if args.html:
         from ..cli import atomic_write
         atomic_write(args.html, report.to_html(args.lang))
-    return 1 if any(o.status in ("failed", "error") for o in report.outcomes) else 0
+    return 1 if failed else 0
+
+
+def read_sheet(path, course, student_id=None):
+    """The answers file at `path` (a file, a folder or a .zip holding one) read without the key: a SheetCheck,
+    or None when there are no questions to read it against."""
+    import shutil
+    import tempfile
+    from ..checks.answer import read_answers
+    from ..checks.sheet import check_sheet
+    from ..submission import SubmissionError, prepare
+    from ..suites.analytic import question_info
+    questions = question_info()
+    if not questions:
+        return None
+    tmp = tempfile.mkdtemp(prefix="dlgrader-sheet-")
+    try:
+        try:
+            sheet = read_answers(prepare(path, os.path.join(tmp, "work")))
+        except SubmissionError as exc:
+            from ..checks.answer import AnswerSheet
+            sheet = AnswerSheet(os.path.basename(str(path)), {}, problem=str(exc))
+        return check_sheet(sheet, questions, course, student_id)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def show_sheet(result, catalog, out=None, most=15):
+    """What the answers check found: a count, the TODOs on one line, each other problem with its details."""
+    from rich.text import Text
+    con = console(out)
+    con.print(Text(catalog.phrase("sheet_summary", name=result.name, questions=result.questions, read=result.read,
+                                  todo=len(result.todo), problems=len(result.problems)), style="bold"))
+    if result.todo:
+        shown = ", ".join(result.todo[:most]) + (" …" if len(result.todo) > most else "")
+        con.print(Text("  %s %s" % (catalog.status("failed"), catalog.phrase("sheet_todo", n=len(result.todo),
+                                                                               ids=shown)), style="red"))
+    for qid, fail in result.problems[:most]:
+        first = catalog.category(fail.category) + (" — " + catalog.hint(fail.hint) if fail.hint else "")
+        con.print(Text("  %s %s: %s" % (catalog.status("failed"), qid or result.name, first), style="red"))
+        for line in fail.message.splitlines():
+            con.print(Text("       " + catalog.line(line)[0]))
+    if len(result.problems) > most:
+        con.print(catalog.phrase("sheet_more", n=len(result.problems) - most))
+    con.print(catalog.phrase("sheet_later"))
+
+
+class Checked:
+    """What the notebook's check cell returns: the report (`.report`), shown by Jupyter as one short line, not
+    as the whole Report (every outcome, figures and all)."""
+
+    def __init__(self, report, catalog):
+        self.report, self.catalog = report, catalog
+
+    def __repr__(self):
+        return self.catalog.phrase("total", score="%g" % self.report.score, max_score="%g" % self.report.max_score)
 
 
 def check_notebook(name, path, lang="en", isolation=None):
     """For the last cell of a generated notebook: the public checks of `name` on the saved notebook."""
     report = grade_public([name], path, None, isolation)
-    show(report, Catalog(lang), names=[name])
-    return report
+    catalog = Catalog(lang)
+    show(report, catalog, names=[name])
+    return Checked(report, catalog)

@@ -54,7 +54,7 @@ def dlgrader_check(_dlgrader_outcomes, request):
         outcomes, report = _dlgrader_outcomes(assignment)
         o = outcomes.get(check)
         if o is None:
-            pytest.fail("\n".join(report.notes) or "not graded", pytrace=False)
+            pytest.fail("\n".join(catalog.note(n) for n in report.notes) or catalog.phrase("no_checks"), pytrace=False)
         if o.status == "skipped":
             pytest.skip(catalog.first_line(o))
         if o.status != "passed":

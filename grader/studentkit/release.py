@@ -7,7 +7,9 @@
     OUT/notebooks/<name>.ipynb       ...or here: a notebook generated from the stubs and the README
     OUT/grader/                      the harness (no reference code, no hidden values)
     OUT/grader/studentkit/_data/     manifest.json (public course settings, pinned versions, hidden-check
-                                     counts) and recorded/<name>.npz (the reference's replies to the public checks)
+                                     counts, the written-answer questions without answers), recorded/<name>.npz
+                                     (the reference's replies to the public checks), answer_parse/ (the
+                                     written answers' parsers, so the kit reads an answer as grading does)
 
 The reference is not shipped: at release time every visible check runs with the reference as the student
 (in-process, no sandbox) and the reference's replies are recorded (sandbox/recorded.py). The course secret is
@@ -37,6 +39,10 @@ GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(GRADER)
 SKIP = {"__pycache__", "_data", ".pytest_cache"}
 NOT_RECORDED_KINDS = ("static", "speed")       # they never ask the reference
+# the written answers' parsers (reference/analytic): what an answer may look like (an expression, a matrix, a
+# percentage), nothing about what it should be; shipped as the package _data/answer_parse
+PUBLIC_PARSERS = ("parse.py", "forms.py")
+PARSER_PACKAGE = "from .forms import fit_shape, parse_matrix, strip_marks\nfrom .parse import AnswerParseError, parse_answer\n"
 
 
 class ReleaseError(Exception):
@@ -95,18 +101,26 @@ def release(out, names=(), course=None, root=ROOT):
                                  "solution will fail it in the kit too: %s" % (problem, a.name))
         save(os.path.join(data, "recorded", a.name + ".npz"), replies)
         done.recorded[a.name] = len(replies)
-    _write(os.path.join(data, "manifest.json"), json.dumps(manifest(chosen, public), indent=2) + "\n")
+    facts = manifest(chosen, public)
+    if any(a.answers for a in chosen):    # written answers: the questions (no answers) and the parser
+        from ..suites.analytic import question_info
+        facts["questions"] = question_info()
+        os.makedirs(os.path.join(data, "answer_parse"), exist_ok=True)
+        for name in PUBLIC_PARSERS:
+            shutil.copyfile(os.path.join(reference, "analytic", name), os.path.join(data, "answer_parse", name))
+        _write(os.path.join(data, "answer_parse", "__init__.py"), PARSER_PACKAGE)
+    _write(os.path.join(data, "manifest.json"), json.dumps(facts, indent=2) + "\n")
     _write(os.path.join(out, "README.md"), readme(chosen))
-    _write(os.path.join(out, "pyproject.toml"), PYPROJECT % {"version": __version__,
-                                                             "torch": any(a.needs_torch for a in chosen)
-                                                             and '"torch>=2.1,<3", ' or ""})
+    _write(os.path.join(out, "pyproject.toml"), PYPROJECT % {
+        "version": __version__, "torch": any(a.needs_torch for a in chosen) and '"torch>=2.1,<3", ' or "",
+        "sympy": any(a.answers for a in chosen) and '"sympy>=1.12", ' or ""})
     if os.path.exists(os.path.join(root, "constraints.txt")):     # the course's pins (torch's CPU build)
         shutil.copyfile(os.path.join(root, "constraints.txt"), os.path.join(out, "constraints.txt"))
     else:
         _write(os.path.join(out, "constraints.txt"), "# the course pins no versions\n")
     _write(os.path.join(out, "conftest.py"), CONFTEST)
     _write(os.path.join(out, "test_public_checks.py"), TEST_FILE)
-    problems = scan(out, Fingerprints(reference, stubs),
+    problems = scan(out, Fingerprints(reference, stubs, public=[os.path.join("analytic", n) for n in PUBLIC_PARSERS]),
                     secrets=[course.secret] if course.secret != DEFAULT_SECRET else [])
     if problems:
         raise ReleaseError("the bundle would leak: " + "; ".join("%s %s" % p for p in problems[:10]))
@@ -242,6 +256,23 @@ pip install -c constraints.txt -e .               # the `dlgrader` command, nump
 ```
 Without installing: `python -m grader ...` in this folder does the same as `dlgrader ...`.
 
+## Work in a notebook
+A notebook runs in a Jupyter *kernel*: the Python that runs its cells. It must be the Python you installed the
+kit into, or the check cell fails with `No module named 'hypothesis'` (or `'grader'`). Either start Jupyter from
+that environment:
+```bash
+. .venv/bin/activate && pip install notebook       # once (or jupyterlab)
+jupyter notebook notebooks/                        # the default kernel is this environment's Python
+```
+or, to use an editor or a Jupyter you already have (VS Code, JupyterLab), register this environment as a kernel
+once and pick it in the notebook's kernel menu:
+```bash
+. .venv/bin/activate && pip install ipykernel
+python -m ipykernel install --user --name course-kit --display-name "Course kit"
+```
+The last cell of each notebook runs the public checks on the **saved** notebook and prints one table; it
+ends with your total.
+
 ## Run the public checks
 ```bash
 dlgrader check                         # every assignment, from assignments/<name>/
@@ -253,8 +284,12 @@ pytest                                 # the same checks as pytest tests (-k {fi
 pytest --work notebooks/{first}.ipynb -k {first}
 ```
 `dlgrader check` prints one row per public check, warns when your Python, NumPy or torch versions differ from
-the course's, and says how many hidden checks will also run at grading time. A failed public check shows the
-smallest input it found that fails, as code you can paste. Checks that need the course's own solution on new
+the course's, and says how many hidden checks will also run at grading time. Written answers
+(`dlgrader check analytic --path answers.toml`) are read without the key: it says which answer is still `TODO`,
+which does not parse (`2F - 1`: write `2*F - 1`), which should be a whole number, a plain number (a `%` only
+where the question is in percent) or a matrix of the stated shape (`[[1, 0], [0, 1]]`), and whether the sheet is
+yours; whether the answers are right is graded later. It exits with 1 while any answer has a problem. A failed
+public check shows the smallest input it found that fails, as code you can paste. Checks that need the course's own solution on new
 inputs are marked `SKIP`: they run when you are graded.
 
 ## What is graded
@@ -272,6 +307,17 @@ called. In a notebook, only the cells tagged `graded` count, and only their defi
 دارند و فقط تعریف‌های آن‌ها (تابع، کلاس، import و ثابت‌ها) نمره داده می‌شوند؛ پیش از اجرای بررسی‌ها دفترچه را
 ذخیره کنید.
 
+دفترچه در یک «کرنل» Jupyter اجرا می‌شود؛ این کرنل باید همان پایتونی باشد که بستهٔ درس را در آن نصب کرده‌اید،
+وگرنه سلول آخر با خطای `No module named 'hypothesis'` متوقف می‌شود. یا Jupyter را از همان محیط اجرا کنید
+(`pip install notebook` و سپس `jupyter notebook notebooks/`)، یا محیط را یک بار به عنوان کرنل ثبت کنید
+(`pip install ipykernel` و `python -m ipykernel install --user --name course-kit`) و در ویرایشگر خود آن را
+برگزینید.
+
+پاسخ‌های نوشتاری (`answers.toml`) را پیش از ارسال با `dlgrader check analytic --path answers.toml` بررسی کنید:
+این فرمان بدون کلید پاسخ می‌گوید کدام پاسخ هنوز `TODO` است، کدام خوانده نمی‌شود، کدام باید عدد صحیح باشد و
+کدام ماتریسی با ابعاد خواسته‌شده (مانند `[[1, 0], [0, 1]]`)؛ علامت `%` فقط جایی درست است که پرسش پاسخ را به درصد
+خواسته باشد. درستی پاسخ‌ها هنگام نمره‌دهی سنجیده می‌شود.
+
 </div>
 """
 
@@ -284,7 +330,7 @@ name = "dlgrader-student-kit"
 version = "%(version)s"
 description = "Public checks of the course's exercises"
 requires-python = ">=3.11"
-dependencies = [%(torch)s"numpy>=1.24", "hypothesis>=6.80", "nbformat>=5.7", "rich>=13", "pytest>=7.4"]
+dependencies = [%(torch)s%(sympy)s"numpy>=1.24", "hypothesis>=6.80", "nbformat>=5.7", "rich>=13", "pytest>=7.4"]
 
 [project.scripts]
 dlgrader = "grader.cli:main"
@@ -293,7 +339,7 @@ dlgrader = "grader.cli:main"
 include = ["grader*"]
 
 [tool.setuptools.package-data]
-"*" = ["*.json", "*.npz", "*.md"]
+"*" = ["*.json", "*.npz", "*.md", "_data/answer_parse/*.py"]
 
 [tool.pytest.ini_options]
 testpaths = ["test_public_checks.py"]

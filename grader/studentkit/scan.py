@@ -89,7 +89,8 @@ def _py_files(folder):
 class Fingerprints:
     """What a bundle must not contain, from reference/ (everything the stubs in assignments/ do not give out)."""
 
-    def __init__(self, reference_root, stubs_root):
+    def __init__(self, reference_root, stubs_root, public=()):
+        """`public`: files of reference_root (relative) that the bundle may hold (they solve nothing)."""
         given_bodies, given_lines, given_files = set(), set(), set()
         for path in _py_files(stubs_root):
             text, tree = _parse(path)
@@ -101,13 +102,18 @@ class Fingerprints:
         for path in _all_files(stubs_root):
             with open(path, "rb") as f:
                 given_files.add(hashlib.sha256(f.read()).hexdigest())
+        public = {os.path.normpath(os.path.join(reference_root, p)) for p in public}
         for path in _all_files(reference_root):          # any file: answer keys (toml, json) too
+            if os.path.normpath(path) in public:
+                continue
             with open(path, "rb") as f:
                 data = f.read()
             digest = hashlib.sha256(data).hexdigest()
             if digest not in given_files and data.strip():
                 self.files[digest] = os.path.relpath(path, os.path.dirname(reference_root.rstrip(os.sep)))
         for path in _py_files(reference_root):
+            if os.path.normpath(path) in public:
+                continue
             text, tree = _parse(path)
             if tree is None:
                 continue

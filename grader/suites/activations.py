@@ -33,6 +33,7 @@ from ..checks.compare import Compare
 from ..checks.gradient import Gradient
 from ..checks.prop import Property
 from ..checks.validate import Fail, check_value, describe, with_hint
+from ..figures import curves
 from ..spec import HIDDEN, Assignment, Setting
 
 ALPHA = 1e-9
@@ -347,8 +348,8 @@ def unpack_statistics(value, L, call):
                              "return means, stds"), "wrong return value", hint="return means, stds")
     means, stds = (np.array(v, dtype=float) if isinstance(v, (list, tuple)) and all(   # the lecture's lists
         isinstance(e, numbers.Real) and not isinstance(e, bool) for e in v) else v for v in value)
-    check_value(means, np.zeros(L), call + "'s means", np.inf)
-    check_value(stds, np.zeros(L), call + "'s stds", np.inf)
+    check_value(means, np.zeros(L), "the means of %s" % call, np.inf)
+    check_value(stds, np.zeros(L), "the stds of %s" % call, np.inf)
     return np.asarray(means, float), np.asarray(stds, float)
 
 
@@ -378,17 +379,24 @@ def experiment(ctx, inputs):
             hint = statistics_hints(s, e, layer, nl) or "check the initialisation and the order: H = f(X @ W)"
             raise Fail(with_hint("%s: layer %d has std %.6g; a right run gives %.6g within ×/÷ %.3g (a bound two "
                                  "right runs exceed with probability ~1e-9)" % (call, layer, s, e, math.exp(bound)),
-                                 hint), "wrong layer statistics", hint=hint)
+                                 hint), "wrong layer statistics", hint=hint,
+                       figures=[curves("the std of each layer's activations", [("figure.yours", stds),
+                                       ("figure.reference", e_stds)], xlabel="layer number",
+                                       ylabel="standard deviation")])
         if nl == "tanh":
             mean_bound = Z * math.sqrt(2) * TANH_MEAN_NOISE
-            ok, shown = abs(m / s - em / e) <= mean_bound, "mean/std within ±%.3g of %.4g" % (mean_bound, em / e)
+            ok = abs(m / s - em / e) <= mean_bound
+            message = "%s: layer %d has mean %.6g (std %.6g); a right run has its mean/std within ±%.3g of %.4g" % (
+                call, layer, m, s, mean_bound, em / e)
         else:
-            ok, shown = m > 0 and abs(math.log(m / em)) <= bound, "mean within ×/÷ %.3g of %.6g" % (
-                math.exp(bound), em)
+            ok = m > 0 and abs(math.log(m / em)) <= bound
+            message = "%s: layer %d has mean %.6g (std %.6g); a right run has its mean within ×/÷ %.3g of %.6g" % (
+                call, layer, m, s, math.exp(bound), em)
         if not ok:
             hint = "the mean is over every activation of the layer: np.mean(H)"
-            raise Fail(with_hint("%s: layer %d has mean %.6g (std %.6g); a right run has its %s"
-                                 % (call, layer, m, s, shown), hint), "wrong layer statistics", hint=hint)
+            raise Fail(with_hint(message, hint), "wrong layer statistics", hint=hint,
+                       figures=[curves("the mean of each layer's activations", [("figure.yours", means),
+                                       ("figure.reference", e_means)], xlabel="layer number", ylabel="the mean")])
 
 
 LECTURE_RUNS = tuple({"init": init, "nonlinearity": nl, "num_layers": 10, "seed": 0} for init, nl in CONFIGS)

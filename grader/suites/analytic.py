@@ -72,3 +72,25 @@ ASSIGNMENT = Assignment(
     description="answers.toml / answers.json: one entry per question id, a number, a quoted expression or a "
                 "matrix",
 )
+
+
+def question_info():
+    """What the answers sheet asks, without the answers: one entry per sheet entry (formula entries too), each a
+    Question.sheet_info() (whole number, unit, precision, matrix shape, the names a formula may use) with `form`
+    "number" or "formula". From the key's questions, or in the student kit from what release recorded.
+    `dlgrader check analytic` reads answers against it (grader/checks/sheet.py)."""
+    from .. import studentkit
+    if studentkit.active():
+        return studentkit.questions()
+    try:
+        from reference.analytic import QUESTIONS
+    except ImportError:
+        return []
+    out = []
+    for q in QUESTIONS.values():
+        info = dict(q.sheet_info(), form="number")
+        out.append(info)
+        if q.ask_formula:    # a formula answers for any parameters: no unit, precision or whole-number rule
+            out.append(dict(info, id=q.id + FORMULA_SUFFIX, title="the formula: " + info["title"], form="formula",
+                            whole=False, unit=None, precision=None, decimals=None, significant=None))
+    return out

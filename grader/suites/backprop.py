@@ -263,9 +263,14 @@ def graph_factor(s, e):
     factor = scale_factor(s, e)
     if factor is None:
         return None
-    return "yours is %s the expected gradient: a gate's local derivative is off, or a value used several times " \
-           "did not get the SUM of its gradients" % {2.0: "twice", 0.5: "half", -1.0: "minus"}.get(
-               round(factor, 6), "%.4g times" % factor)
+    known = {2.0: "yours is twice the expected gradient: a gate's local derivative is off, or a value used several "
+                  "times did not get the SUM of its gradients",
+             0.5: "yours is half the expected gradient: a gate's local derivative is off, or a value used several "
+                  "times did not get the SUM of its gradients",
+             -1.0: "yours is minus the expected gradient: a gate's local derivative is off, or a value used several "
+                   "times did not get the SUM of its gradients"}
+    return known.get(round(factor, 6), "yours is %.4g times the expected gradient: a gate's local derivative is off, "
+                                       "or a value used several times did not get the SUM of its gradients" % factor)
 
 
 def check_lecture(label, out, grads, want_out, want_grads):

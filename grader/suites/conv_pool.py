@@ -444,7 +444,7 @@ def conv_steps(forward, backward):
     def steps(plan, r):
         out = plan.call(forward, r["x"], r["w"], r["b"], r["conv_param"])
         plan.call(backward, r["dout"], out[1])
-        return "%s or %s" % (forward, backward)
+        return "%s/%s" % (forward, backward)
     return steps
 
 

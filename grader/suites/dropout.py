@@ -102,9 +102,9 @@ def check_mean(out, x, keep, what):
     s = hoeffding(np.abs(x) / keep)
     if not abs(float(out.mean()) - float(x.mean())) <= s:
         ratio = float(out.mean()) / float(x.mean()) if x.mean() else float("nan")
-        hint = "the kept units must be divided by the keep probability (inverted dropout)"
-        if abs(ratio - keep) < 0.1 * keep:
-            hint = "the mean shrank by the keep probability: " + hint
+        hint = ("the mean shrank by the keep probability: the kept units must be divided by the keep probability "
+                "(inverted dropout)" if abs(ratio - keep) < 0.1 * keep else
+                "the kept units must be divided by the keep probability (inverted dropout)")
         raise hinted("%s: the mean of out is %.5g, the mean of x is %.5g; inverted dropout keeps the mean (within "
                      "%.3g here)" % (what, out.mean(), x.mean(), s), "mean not preserved", hint=hint)
 
@@ -184,9 +184,10 @@ def train_statistics(ctx, inputs):
         if not np.allclose(s, e, rtol=1e-5 if out.dtype == np.float32 else 1e-10):
             hint = "inverted dropout divides the kept units by the keep probability %g" % keep
             if np.allclose(s, x[kept]):
-                hint = "the kept units are not rescaled: " + hint
+                hint = "the kept units are not rescaled: inverted dropout divides them by the keep probability %g" % keep
             elif np.allclose(s, x[kept] * keep):
-                hint = "the kept units are multiplied by the keep probability; " + hint
+                hint = ("the kept units are multiplied by the keep probability; inverted dropout divides them by it "
+                        "(%g)" % keep)
             elif keep != 0.5 and np.allclose(s, x[kept] / (1 - keep)):
                 hint = "p is read the other way round: in this course %s" % convention(ctx)
             raise hinted("a kept unit should be x / keep: x = %.6g gave %.6g (keep = %g)"
@@ -223,9 +224,10 @@ def per_sample_masks(ctx, inputs):
     kept = out != 0
     constant = np.flatnonzero(kept.all(axis=0) | (~kept).all(axis=0))
     if constant.size:
-        what = "kept" if kept[0, constant[0]] else "dropped"
-        raise hinted("column %d is %s in all %d samples of the batch: the samples share one mask"
-                     % (constant[0], what, x.shape[0]), "mask shared across the batch",
+        raise hinted(("column %d is kept in all %d samples of the batch: the samples share one mask"
+                      if kept[0, constant[0]] else
+                      "column %d is dropped in all %d samples of the batch: the samples share one mask")
+                     % (constant[0], x.shape[0]), "mask shared across the batch",
                      hint="draw the mask with x's full shape (np.random.rand(*x.shape)), not one row for the batch")
     check_kept_count(int(kept.sum()), x.size, keep, "train mode", ctx)
 
@@ -477,7 +479,7 @@ CHECKS = [
 
 ASSIGNMENT = Assignment(
     name="dropout", title="Dropout: inverted and non-inverted, and the expected activation",
-    symbols={FORWARD: ("dropout",), BACKWARD: ("dropout",), NI_FORWARD: ("expectation",),
+    symbols={FORWARD: ("dropout", "layers"), BACKWARD: ("dropout", "layers"), NI_FORWARD: ("expectation",),
              NI_BACKWARD: ("expectation",), EXPECTED: ("expectation",), EMPIRICAL: ("expectation",)},
     checks=CHECKS, reference_modules=("dropout", "expectation"), course_settings=SETTINGS,
     cs231n={FORWARD: 2016, BACKWARD: 2016})

@@ -170,6 +170,13 @@ MAGNITUDE = Cases(make_magnitude, ({"step": True}, {"H": 8, "W": 5, "seed": 0}, 
                                          "seed": st.integers(0, 2 ** 16)}))
 
 
+def kernel_figures(inputs, student, expected, label):
+    """Yours and the expected kernel (or image) side by side, and where they differ: a kernel flipped or
+    transposed shows at a glance."""
+    from ..figures import side_by_side
+    return [side_by_side(label, student, expected)]
+
+
 CHECKS = [
     Property(CORR + ".values", 2, (CORR,), cases=Cases(make_filter, PUBLIC, DRAWN), body=filtering(CORR), examples=3,
              description="the lecture's 5×5 example ([[12, 12, 17], [10, 17, 19], [9, 6, 14]]), the binary image "
@@ -185,22 +192,25 @@ CHECKS = [
 ] + [Static(fn + ".rules", 1, (fn,), target=fn, rules=NO_LIBRARY, requires=(fn + ".values",),
             description="no scipy/OpenCV/torch convolution: slide the kernel yourself") for fn in (CORR, CONV)] + [
     Compare(SOBEL + ".values", 1, (SOBEL,), cases=Cases(lambda p: {}, ({},)), build=sobel, labels=("G_x", "G_y"),
-            tol=1e-12, hints=kernel_hints,
+            tol=1e-12, hints=kernel_hints, figures=kernel_figures,
             description="the lecture's G_x = [[1, 2, 1], [0, 0, 0], [−1, −2, −1]] and G_y (its transpose)"),
     Compare(EDGE + ".values", 1, (EDGE,), cases=Cases(lambda p: {}, ({},)), build=lambda plan, i: plan.call(EDGE),
-            labels=("kernel",), tol=1e-12, hints=kernel_hints, description="[[0, −1, 0], [−1, 4, −1], [0, −1, 0]]"),
+            labels=("kernel",), tol=1e-12, hints=kernel_hints, figures=kernel_figures,
+            description="[[0, −1, 0], [−1, 4, −1], [0, −1, 0]]"),
     Compare(SHARPEN + ".values", 1, (SHARPEN,), cases=Cases(lambda p: {}, ({},)),
             build=lambda plan, i: plan.call(SHARPEN), labels=("kernel",), tol=1e-12, hints=kernel_hints,
+            figures=kernel_figures,
             description="[[0, −1, 0], [−1, 5, −1], [0, −1, 0]]"),
     Compare(BOX + ".values", 1, (BOX,), cases=Cases(lambda p: p, ({"size": 3}, {"size": 5}, {"size": 1})),
             build=lambda plan, i: plan.call(BOX, i["size"]), labels=("kernel",), tol=1e-12, hints=kernel_hints,
+            figures=kernel_figures,
             description="ones((size, size)) / size²"),
     Compare(GAUSS + ".values", 1, (GAUSS,),
             cases=Cases(lambda p: p, ({"size": 3, "sigma": 1.0}, {"size": 5, "sigma": 0.8}, {"size": 4, "sigma": 2.0}),
                         st.fixed_dictionaries({"size": st.integers(1, 9),
                                                "sigma": st.sampled_from([0.5, 1.0, 1.5, 3.0])})),
             build=lambda plan, i: plan.call(GAUSS, i["size"], i["sigma"]), labels=("kernel",), tol=1e-9,
-            hints=kernel_hints, examples=3,
+            hints=kernel_hints, examples=3, figures=kernel_figures,
             description="exp(−(i² + j²) / 2σ²) over offsets from the centre, normalized to sum to 1"),
     Property("kernels.behaviour", 2, (SOBEL, EDGE, SHARPEN, BOX, GAUSS, CONV),
              cases=Cases(lambda p: {}, ({},)), body=kernel_behaviour, examples=0,
@@ -208,7 +218,7 @@ CHECKS = [
              description="with your convolve2d: edges of a flat image are 0, blurs and sharpen keep it, sharpen = "
                          "identity + edge, G_x and G_y are positive where the image grows along x and y"),
     Compare(MAG + ".values", 1, (MAG,), cases=MAGNITUDE, build=lambda plan, i: plan.call(MAG, i["image"]),
-            labels=("magnitude",), tol=1e-9, examples=3,
+            labels=("magnitude",), tol=1e-9, examples=3, figures=kernel_figures,
             description="sqrt(gx² + gy²) of the true convolutions with G_x and G_y (a vertical step edge, drawn "
                         "images)"),
     Compare(MAG + ".hidden", 1, (MAG,), HIDDEN, cases=Cases(make_magnitude, (), MAGNITUDE.strategy),

@@ -390,7 +390,7 @@ def running_stats(layer):
             unpack(result, batch, layer.forward)
             r = rows(layer.grouping, batch)
             mean, var = r.mean(axis=1), r.var(axis=1)
-            what = "after %s train-mode call%s" % (("one", "") if step == 0 else ("a second", ""))
+            what = "after one train-mode call" if step == 0 else "after a second train-mode call"
             if not isinstance(after, dict) or "running_mean" not in after or "running_var" not in after:
                 raise Fail("bn_param has no running_mean/running_var %s: the updated running statistics must be "
                            "stored back into bn_param" % what, "running statistics not updated",
@@ -422,7 +422,8 @@ def check_running(got_mean, got_var, mean0, var0, mean, var, m, M, what):
         hint = "running_mean = momentum * running_mean + (1 - momentum) * sample_mean, with momentum = " \
                "bn_param.get('momentum', 0.9)"
         if m != 0.9 and close(got_mean, 0.9 * mean0 + 0.1 * mean):
-            hint = "bn_param['momentum'] is ignored: " + hint
+            hint = "bn_param['momentum'] is ignored: running_mean = momentum * running_mean + (1 - momentum) * " \
+                   "sample_mean, with momentum = bn_param.get('momentum', 0.9)"
         raise Fail("bn_param['running_mean'] %s is wrong: yours %s, expected %s (momentum %g)"
                    % (what, np.array2string(got_mean, precision=6), np.array2string(want_mean, precision=6), m),
                    "wrong running statistics", hint=hint)

@@ -19,6 +19,7 @@ import numpy as np
 from ..checks import strategies as st
 
 from ..checks.cases import Cases
+from ..checks.diagnosis import either
 from ..checks.prop import Property
 from ..checks.validate import Fail, check_value, describe, rel_error
 from ..sandbox.plan import Ref
@@ -115,7 +116,7 @@ class Diagnosis:
                 for message, out in self.mistakes:
                     if matches(s, out.get(path), r) and message not in found:
                         found.append(message)
-            return "; or ".join(found) or None
+            return either(found)
         return explain
 
 
@@ -142,7 +143,7 @@ def check_update(student, expected, rule, simulate, label="", tol=TOL, match_tol
             fail.message += "\n(in the student kit: %s)" % ACCEPTED_IN_THE_KIT[rule]
         whole = diagnosis.whole(student)
         if whole:   # one mistake explains every output: name it, whatever the first wrong output said
-            raise with_hint(fail, "; or ".join(whole))
+            raise with_hint(fail, either(whole))
         if fail.category == "missing keys":
             raise with_hint(fail, STATE_HINT)
         if fail.category == "not finite":
@@ -317,7 +318,7 @@ def cs231n_values(rule):
                             [diagnosis.hint_rule(match_tol=1e-6)])
         except Fail as fail:
             whole = diagnosis.whole(student)
-            raise with_hint(fail, "; or ".join(whole)) if whole else fail
+            raise with_hint(fail, either(whole)) if whole else fail
     return body
 
 

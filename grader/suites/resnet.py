@@ -98,7 +98,7 @@ def table_summary(table):
             raise Fail("a row of the layer table has no %s: %r" % (", ".join(map(repr, missing)), r), "missing keys")
         if r["type"] not in ("conv", "bn", "fc"):
             raise Fail("a row has type %r; the types are 'conv', 'bn' and 'fc'" % (r["type"],), "wrong values")
-        row = [as_scalar(r[k], "%s of %s" % (k, r["name"])) for k in ("out_size", "params", "macs")]
+        row = [as_scalar(r[k], "%s[%r]" % (r["name"], k)) for k in ("out_size", "params", "macs")]
         summary.setdefault(r["type"], []).append(row)
         if r["type"] == "conv" and isinstance(r["name"], str):
             stages[r["name"].split(".")[0]] = int(row[0])
@@ -406,8 +406,8 @@ def param_counts(ctx, inputs):
     extra = [n for n in got_names if n not in set(names)]
     if missing or extra:
         raise Fail("resnet(%d)'s state_dict does not have torchvision's names: missing %s; unexpected %s"
-                   % (depth, ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "") or "none",
-                      ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "") or "none"), "wrong module names",
+                   % (depth, ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "") or "(none)",
+                      ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "") or "(none)"), "wrong module names",
                    hint="use the attribute names listed in torch_resnet.py (conv1, bn1, layer1..4, downsample, fc)")
     check_value(got_count, count, "the number of parameters of resnet(%d)" % depth, 0)
 
@@ -501,7 +501,7 @@ def gradients_reach_stem(ctx, inputs):
         raise Fail("conv1.weight.grad should be a tensor", "wrong type")
     g = grad.array.astype(np.float64)
     if not np.all(np.isfinite(g)) or not np.abs(g).sum() > 0:
-        raise Fail("conv1.weight.grad is %s" % ("not finite" if not np.all(np.isfinite(g)) else "zero"),
+        raise Fail("conv1.weight.grad is %s" % ("not finite" if not np.all(np.isfinite(g)) else "all zero"),
                    "gradient does not reach the stem")
 
 

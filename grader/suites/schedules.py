@@ -100,11 +100,21 @@ def decreasing(name):
     return body
 
 
+def schedule_figures(inputs, student, expected, label):
+    """Your learning-rate curve and the expected one, epoch by epoch (a public failure in the HTML report)."""
+    from ..figures import curves
+    s, e = np.asarray(student, dtype=float), np.asarray(expected, dtype=float)
+    if s.shape != e.shape or s.ndim != 1 or s.size < 2:
+        return []
+    return [curves("the learning rate, epoch by epoch", [("figure.yours", s), ("figure.expected", e)],
+                   xlabel="epoch t", ylabel="learning rate")]
+
+
 def schedule_checks(name, public, drawn, what, points):
     cases = Cases(make_schedule, public, drawn)
     return [
         Compare(name + ".values", points, (name,), cases=cases, build=call(name), labels=("lr",), tol=1e-10,
-                hints=curve_hints(name), examples=3, description=what),
+                hints=curve_hints(name), examples=3, figures=schedule_figures, description=what),
         Compare(name + ".hidden", 1, (name,), HIDDEN, cases=Cases(make_schedule, (), drawn), build=call(name),
                 labels=("lr",), tol=1e-10, hints=curve_hints(name), examples=8,
                 description="the same on hidden settings"),

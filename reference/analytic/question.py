@@ -233,8 +233,10 @@ class Question:
 
     def sheet_info(self):
         """What a sheet may say about this question without its answer (for the student kit):
-        {id, title, names, whole, unit, precision, shape, ask_formula}."""
+        {id, title, names, whole, unit, precision, decimals, significant, shape, ask_formula}; precision is the
+        sheet's words for the stated decimals or significant digits."""
         return {'id': self.id, 'title': self.title, 'names': self.answer_names(), 'whole': self.whole,
                 'unit': self.unit, 'precision': self.precision_text() if self.decimals is not None
                 or self.significant is not None or self.whole else None,
+                'decimals': self.decimals, 'significant': self.significant,
                 'shape': list(self.shape) if self.matrix else None, 'ask_formula': self.ask_formula}

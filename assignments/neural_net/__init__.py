@@ -1,0 +1,1 @@
+"""neural_net assignment: implement TwoLayerNet in neural_net.py."""
