@@ -1,6 +1,7 @@
 """Small helpers shared by the CLI, batch grading and the exporters."""
 import os
 import re
+import stat
 import tempfile
 
 
@@ -10,6 +11,17 @@ def atomic_write(path, text):
 
 
 def atomic_write_bytes(path, data):
+    """A new file renamed over `path`; a `path` that is a device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is
+    written as it is: a rename would put a regular file in the device's place (as root: /dev/null of the whole
+    machine)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        with open(path, "wb") as f:
+            f.write(data)
+        return
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
