@@ -87,7 +87,8 @@ def marginal(sizes=(10, 30), jobs=(1, 2), runs=1, names=("knn", "linear_classifi
             n1, n2 = sizes
             out["jobs"][str(j)] = {"walls": {str(n): w for n, w in walls.items()}, "median": {str(n): m for n, m in med.items()},
                                    "marginal": (med[n2] - med[n1]) / (n2 - n1), "per_minute": 60.0 * n2 / med[n2],
-                                   "loads": loads, "peak_rss_mb": max(rss) if rss else None}
+                                   "loads": loads, "peak_rss_mb": max(rss) if rss else None,
+                                   "first_rss_mb": min(rss) if rss else None}
         base = out["jobs"][str(jobs[0])]["per_minute"]
         for j in jobs:
             out["jobs"][str(j)]["speedup"] = round(out["jobs"][str(j)]["per_minute"] / base, 2)
@@ -102,11 +103,13 @@ def marginal_table(m):
              "marginal = (wall(%d) − wall(%d)) / %d; `python -m benchmarks.batch_throughput --marginal`."
              % (" + ".join(m["assignments"]), n1, n2, n2, n1, n2 - n1), "",
              "| -j | wall (%d) | wall (%d) | marginal per submission | submissions/min (%d) | vs -j 1 | grading "
-             "process peak RSS | load (1 min) |" % (n1, n2, n2), "|---|---|---|---|---|---|---|---|"]
+             "process peak RSS, after its first submission → its last | load (1 min) |" % (n1, n2, n2),
+             "|---|---|---|---|---|---|---|---|"]
     for j, f in m["jobs"].items():
         lines.append("| %s | %.1f s | %.1f s | %.3f s | %.1f | %.2f× | %s | %.1f–%.1f |" % (
             j, f["median"][str(n1)], f["median"][str(n2)], f["marginal"], f["per_minute"], f["speedup"],
-            "%.0f MiB" % f["peak_rss_mb"] if f.get("peak_rss_mb") else "—", min(f["loads"]), max(f["loads"])))
+            "%.0f → %.0f MiB" % (f["first_rss_mb"], f["peak_rss_mb"]) if f.get("peak_rss_mb") else "—",
+            min(f["loads"]), max(f["loads"])))
     return "\n".join(lines)
 
 

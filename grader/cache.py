@@ -32,8 +32,10 @@ import numpy as np
 from .sandbox import worker as wire
 
 FORMAT = 1
-BOOK_MAX_VALUES = 20000              # answers kept per book; beyond it, new answers are not kept
-BOOK_MAX_BYTES = 64 << 20            # bytes of one book on disk
+BOOK_MAX_BYTES = 16 << 20            # bytes one book holds (in memory and on disk); beyond them nothing is added:
+                                     # what every submission asks comes first (the first grading fills it), what
+                                     # one failing submission alone asks (its shrinking) would only grow it
+MEMORY_MAX_BYTES = 128 << 20         # bytes all the books of this process hold together (a batch's grading process)
 DIR_MAX_BYTES = 512 << 20            # bytes of the whole directory: the least recently used books go first
 MISSING = object()
 _BOOKS = {}                          # book key -> Book, this process's
@@ -135,6 +137,7 @@ class Book:
         self.values = {}              # digest -> (obj, arrays)
         self.added = 0                # entries added since the last save
         self.hits = self.misses = 0
+        self.nbytes = 0               # what its entries weigh (arrays and JSON)
         if path:
             self._load(path)
 
@@ -155,7 +158,7 @@ class Book:
         obj = wire.encode(list(params), arrays)
         if text in self.draws and not same(self.draws[text], (obj, arrays)):
             raise CacheMismatch("the cases drawn for %s differ from the cached ones" % (key,))
-        if plain(obj) and text not in self.draws:
+        if plain(obj) and text not in self.draws and self._room(obj, arrays):
             self.draws[text] = (obj, [np.array(a, copy=True) for a in arrays])
             self.added += 1
         self.misses += 1
@@ -178,9 +181,17 @@ class Book:
             if not same(self.values[digest_], (obj, arrays)):
                 raise CacheMismatch("a cached answer of the reference differs from the one computed again")
             return
-        if len(self.values) < BOOK_MAX_VALUES and plain(obj):
+        if plain(obj) and self._room(obj, arrays):
             self.values[digest_] = (obj, [np.array(a, copy=True) for a in arrays])
             self.added += 1
+
+    def _room(self, obj, arrays):
+        """Whether an entry fits in this book and in the process's memory budget; counted when it does."""
+        size = len(json.dumps(obj)) + sum(a.nbytes for a in arrays) + 200
+        if self.nbytes + size > BOOK_MAX_BYTES or sum(b.nbytes for b in _BOOKS.values()) + size > MEMORY_MAX_BYTES:
+            return False
+        self.nbytes += size
+        return True
 
     def call(self, name, fn, args, kwargs):
         """fn(*args, **kwargs) (a trusted computation: an oracle), from the book when it was made before with
@@ -219,6 +230,7 @@ class Book:
                 for key, value, n in rows:
                     table[key] = (value, arrays[at:at + n])
                     at += n
+            self.nbytes = len(data)
             os.utime(path)   # recently used: kept when the directory is trimmed
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
             self.draws, self.values = {}, {}
