@@ -211,7 +211,7 @@ def report(m, submissions, cores, hours, seed=0):
     drawn = {s: rng.choice(sample) for s in students}
     nodes = nodes_for(submissions, mean, cores, fixed, hours)
     rows = []
-    for k in sorted({max(1, nodes // 2), nodes, nodes * 2}):
+    for k in sorted({1, 2, 4, 8, nodes}):
         sim = simulate(students, drawn.__getitem__, k, cores, fixed, merge_per_student, m["merge"])
         rows.append({"nodes": k, "cores": cores, "estimate_s": estimate(submissions, mean, k, cores, fixed),
                      "simulated_s": sim["makespan"], "largest_shard": max(sim["sizes"]),

@@ -10,8 +10,9 @@
   with a course on a machine; `DLGRADER_CACHE_DIR` points at a fresh folder).
 - the whole course: reference/ graded for every assignment at the strongest layer (auto), warm and cold.
 Each figure carries the number of checks graded and the score, read from one extra `--format json` run, and
-for every run the grading process's own CPU seconds and peak resident memory (`ru_maxrss` of that process
-alone: its sandboxed workers are other processes), read by a wrapper around `grader.cli.main`.
+for every run the grading process's own CPU seconds and peak resident memory (VmHWM of that process alone: its
+sandboxed workers are other processes; `ru_maxrss` would include the memory of the process that started it),
+read by a wrapper around `grader.cli.main`.
 """
 import json
 import os
@@ -25,9 +26,9 @@ import time
 from benchmarks.timing import ROOT, bench_env, figure, load, run_alone
 
 PY = sys.executable
-WRAP = ("import resource, sys\nfrom grader.cli import main\ncode = main(sys.argv[1:])\n"
-        "u = resource.getrusage(resource.RUSAGE_SELF)\n"
-        "sys.stderr.write('\\nDLGRADER-BENCH %d %.3f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime))\n"
+WRAP = ("import resource, sys\nfrom grader.cli import main\nfrom grader.batch.child import peak_rss_mb\n"
+        "code = main(sys.argv[1:])\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "sys.stderr.write('\\nDLGRADER-BENCH %d %.3f\\n' % (peak_rss_mb() * 1024, u.ru_utime + u.ru_stime))\n"
         "sys.exit(code)\n")
 
 

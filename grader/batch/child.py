@@ -73,7 +73,15 @@ def grade_job(job, names, course, isolation, slot, max_scores, allow_default_sec
 def peak_rss_mb():
     """The largest resident memory of this grading process so far, in MiB (its sandboxed workers not included):
     with the grading process reused for every submission it takes, it shows whether the parent's memory stays
-    bounded (benchmarks/README.md)."""
+    bounded (benchmarks/README.md). Linux: VmHWM (ru_maxrss would count the batch's own memory, which a forked
+    and exec'd child inherits in that figure)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+    except (OSError, ValueError, IndexError):
+        pass
     import resource
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kb / (1024.0 * 1024.0) if sys.platform == "darwin" else kb / 1024.0, 1)
