@@ -344,6 +344,25 @@ def worker_copy():
     return target
 
 
+@functools.lru_cache(maxsize=8)
+def linked_library_dirs(libs):
+    """The folders that entries of the library folders link to (a venv whose packages are links into another
+    environment's site-packages): mounted too, or the links would point at nothing in the sandbox."""
+    found = []
+    for d in libs:
+        try:
+            entries = os.listdir(d)
+        except OSError:
+            continue
+        for name in entries:
+            full = os.path.join(d, name)
+            if os.path.islink(full):
+                target = os.path.dirname(os.path.realpath(full))
+                if target not in found and not any(target == q or target.startswith(q + os.sep) for q in libs):
+                    found.append(target)
+    return found
+
+
 def bwrap_command(bwrap, root, workdir, user, userns):
     from .sandbox.client import HIDDEN_PACKAGES
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid", "--unshare-net",
@@ -358,6 +377,7 @@ def bwrap_command(bwrap, root, workdir, user, userns):
         if p not in prefixes and not any(p.startswith(q + os.sep) for q in prefixes):
             prefixes.append(p)
     libs = [os.path.realpath(d) for d in library_dirs()]
+    libs += [d for d in linked_library_dirs(tuple(libs)) if d not in libs]
     binds += [(p, p, True) for p in prefixes + [d for d in libs if not any(d.startswith(q + os.sep) for q in prefixes)]]
     binds += [(v, v, True) for v in worker_dirs() if v not in libs]   # views of them without dlgrader's own
     binds += [(root, root, True), (workdir, workdir, False), (worker_copy(), SANDBOX_WORKER, True)]
