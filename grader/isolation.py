@@ -37,6 +37,7 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/p
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32")
 SANDBOX_WORKER = "/opt/dlgrader/worker.py"
 MIRROR = "/var/lib/dlgrader"       # root only: interpreter mirrors readable by the sandbox uids (see above)
+MIRROR_FORMAT = 2                  # what a mirror leaves out changed: an older one is built again
 
 
 class IsolationError(Exception):
@@ -143,7 +144,8 @@ def build_mirror(trees):
     the grader's and the reference's packages left out. Built once per interpreter and libraries (atomically)."""
     import hashlib
     import json
-    key = hashlib.sha256(json.dumps([trees, sys.version, os.stat(os.path.realpath(sys.executable)).st_mtime])
+    key = hashlib.sha256(json.dumps([MIRROR_FORMAT, trees, sys.version,
+                                     os.stat(os.path.realpath(sys.executable)).st_mtime])
                          .encode()).hexdigest()[:12]
     target = os.path.join(MIRROR, "python-" + key)
     if os.path.isfile(os.path.join(target, ".complete")):
@@ -173,8 +175,10 @@ def _mirror_tree(src, dest, trees, target):
         out = os.path.normpath(os.path.join(dest, rel))
         os.makedirs(out, mode=0o755, exist_ok=True)
         os.chmod(out, 0o755)
-        if os.path.basename(dirpath) in ("site-packages", "dist-packages"):
-            dirnames[:] = [d for d in dirnames if d not in HIDDEN_PACKAGES]
+        if os.path.basename(dirpath) in ("site-packages", "dist-packages"):   # dlgrader's own packages, metadata
+            from .sandbox.client import own_entry                            # and editable-install hooks stay out
+            dirnames[:] = [d for d in dirnames if not own_entry(d)]
+            filenames = [f for f in filenames if not own_entry(f)]
         for name in dirnames + filenames:
             full, copy = os.path.join(dirpath, name), os.path.join(out, name)
             if os.path.islink(full):
@@ -196,6 +200,7 @@ def _mirror_tree(src, dest, trees, target):
                 except OSError:
                     shutil.copy2(full, copy)
                     os.chmod(copy, 0o755 if mode & stat.S_IXUSR else 0o644)
+
 
 def slot_user(slot, create=True):
     name = "dlgrader-s%d" % slot
@@ -339,6 +344,25 @@ def worker_copy():
     return target
 
 
+@functools.lru_cache(maxsize=8)
+def linked_library_dirs(libs):
+    """The folders that entries of the library folders link to (a venv whose packages are links into another
+    environment's site-packages): mounted too, or the links would point at nothing in the sandbox."""
+    found = []
+    for d in libs:
+        try:
+            entries = os.listdir(d)
+        except OSError:
+            continue
+        for name in entries:
+            full = os.path.join(d, name)
+            if os.path.islink(full):
+                target = os.path.dirname(os.path.realpath(full))
+                if target not in found and not any(target == q or target.startswith(q + os.sep) for q in libs):
+                    found.append(target)
+    return found
+
+
 def bwrap_command(bwrap, root, workdir, user, userns):
     from .sandbox.client import HIDDEN_PACKAGES
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid", "--unshare-net",
@@ -353,6 +377,7 @@ def bwrap_command(bwrap, root, workdir, user, userns):
         if p not in prefixes and not any(p.startswith(q + os.sep) for q in prefixes):
             prefixes.append(p)
     libs = [os.path.realpath(d) for d in library_dirs()]
+    libs += [d for d in linked_library_dirs(tuple(libs)) if d not in libs]
     binds += [(p, p, True) for p in prefixes + [d for d in libs if not any(d.startswith(q + os.sep) for q in prefixes)]]
     binds += [(v, v, True) for v in worker_dirs() if v not in libs]   # views of them without dlgrader's own
     binds += [(root, root, True), (workdir, workdir, False), (worker_copy(), SANDBOX_WORKER, True)]
