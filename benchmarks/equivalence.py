@@ -1,13 +1,13 @@
 """Verdict equivalence: record every grading a test run makes, then compare two recordings.
 
 A speed-up must leave every verdict as it was. This records, for each `grader.run.grade()` call made while the
-selected tests run (the reference, the stubs, every MUTANTS row of every tests/test_*.py, the forms, the
+selected tests run in one process (`-n 0`: the suite otherwise runs in several; the reference, the stubs, every MUTANTS row of every tests/test_*.py, the forms, the
 hostile submissions...), each check's status, score, category and output, keyed by the test and the call's
 position in it; run it before and after a change and compare:
 
-    python -m pytest -p benchmarks.equivalence tests/test_knn.py ... --equivalence-out before.jsonl
+    python -m pytest -n 0 -p benchmarks.equivalence tests/test_knn.py ... --equivalence-out before.jsonl
     (change)
-    python -m pytest -p benchmarks.equivalence tests/test_knn.py ... --equivalence-out after.jsonl
+    python -m pytest -n 0 -p benchmarks.equivalence tests/test_knn.py ... --equivalence-out after.jsonl
     python -m benchmarks.equivalence before.jsonl after.jsonl [before-again.jsonl ...]
 
 `--equivalence-secret SECRET` grades every call a second time under a course with that secret (other hidden
