@@ -4,8 +4,9 @@ Each returns (out, grads) as NumPy arrays: the forward output and, by torch auto
 sum(out * dout) with respect to the inputs, in the order the course's backward returns them.
 - transposed:  torch.nn.functional.conv_transpose2d (weights (C_in, F, HH, WW), as the course's);
 - deformable:  torch.nn.functional.grid_sample (bilinear, zeros outside, align_corners=True) samples the
-  input at every tap's position, then one matrix product with the weights (torchvision's
-  deform_conv2d is not installable beside the pinned torch);
+  input at every tap's position, then one matrix product with the weights (torchvision 0.28.0, the
+  release for torch 2.13, installs from PyPI but its operators do not load against the CPU build:
+  "operator torchvision::nms does not exist", so deform_conv2d cannot serve);
 - conv2d with groups (depthwise), two conv2d (separable), conv2d with a masked weight (PixelCNN).
 float64, on CUDA when torch.cuda.is_available(), else on one CPU thread (the inputs are tiny).
 """
