@@ -399,6 +399,30 @@ def test_as_root_l1_without_bubblewrap_runs_students_as_a_sandbox_uid(tmp_path):
     assert not isolation.processes_of(isolation.slot_user(report.isolation["slot"]).pw_uid)
 
 
+FORKED_LOSS = """    if not FORKED:
+        FORKED.append(os.fork())          # once: the copy comes back out of this function, into the worker's loop
+    scores = X.dot(W)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(len(y)), y]).mean() + reg * np.sum(W * W)
+    p[np.arange(len(y)), y] -= 1
+    return loss, X.T.dot(p) / len(y) + 2 * reg * W"""
+
+
+@LAYERS
+def test_a_copy_forked_by_student_code_neither_answers_nor_reads_requests(tmp_path, iso):
+    """Contained: a process the student's code forks, returning out of it into the worker's loop, exits there;
+    the worker's answers stay in step with the parent's requests, so forking changes no verdict. (Its answers
+    used to be taken for the worker's: under load a fork bomb's constant losses read as "wrong values", and
+    the shift-invariance property, which rests only on degenerate failures, paid a point.)"""
+    plain = attack(tmp_path, "", FORKED_LOSS.split("\n", 2)[2], name="plain.py")
+    forked = attack(tmp_path, "FORKED = []", FORKED_LOSS, name="forked.py")
+    want, _ = graded(plain, iso)
+    got, _ = graded(forked, iso)
+    assert want["softmax_loss_vectorized.values"].status == "passed"
+    assert {n: (o.status, o.score) for n, o in got.items()} == {n: (o.status, o.score) for n, o in want.items()}
+
+
 @as_root
 def test_as_root_student_code_never_runs_as_root_unless_asked(monkeypatch):
     """When no configuration switches the uid (no bwrap, no sandbox user). Contained: `auto` and `l2` refuse
