@@ -54,3 +54,16 @@ def test_stub_module_mirrors_the_reference(assignment, module):
     stub = importlib.import_module("assignments.%s.%s" % (assignment, module))
     ref = importlib.import_module("reference.%s.%s" % (assignment, module))
     assert api(stub) == dict(api(ref), **reexported(ref, api(stub)))
+
+
+
+HANDED_OUT_AS_IS = [("architectures", "specs")]   # stub files the students receive complete (the networks as data)
+
+
+@pytest.mark.parametrize("name,module", HANDED_OUT_AS_IS)
+def test_a_file_the_stubs_hand_out_complete_is_the_references_byte_for_byte(name, module):
+    """The reference grades with the same file the students are given, so the two never say different things
+    (each assignment folder needs its own copy: a loose-file submission is graded with what lies beside it)."""
+    stub, ref = (os.path.join(top, name, module + ".py") for top in (STUBS, REFERENCE))
+    with open(stub, "rb") as a, open(ref, "rb") as b:
+        assert a.read() == b.read(), "%s/%s.py differs between assignments/ and reference/" % (name, module)
