@@ -112,3 +112,16 @@ def standalone_reference(dest, name):
             with open(os.path.join(dest, module), "w", encoding="utf-8") as f:
                 f.write(text)
     return str(dest)
+
+
+# ---------------------------------------------------------------- computations a bounded evaluation must stop
+
+def forever():
+    """Never ends (a CPU-time limit stops it)."""
+    while True:
+        pass
+
+
+def hog():
+    """Allocates 64 GiB a MiB at a time (a memory limit stops it)."""
+    return len([bytearray(1 << 20) for _ in range(1 << 16)])

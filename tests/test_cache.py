@@ -13,6 +13,7 @@ from grader.checks.validate import Fail
 from grader.course import Course
 from grader.isolation import Isolation
 from grader.sandbox.plan import LocalRunner, Plan, Ref
+from helpers import forever, hog
 
 PARAMS = st.fixed_dictionaries({"N": st.integers(1, 40), "D": st.integers(1, 30), "seed": st.integers(0, 2 ** 16)})
 
@@ -175,13 +176,6 @@ def test_an_evaluator_gives_each_computation_the_limits_a_copy_of_its_own_would_
     (in a fresh copy); the budget of the file counts each one's CPU time."""
     from grader.checks.bounded import Budget, Evaluator, Overrun
     state = {"n": 0}
-
-    def forever():
-        while True:
-            pass
-
-    def hog():
-        return len([bytearray(1 << 20) for _ in range(1 << 16)])
 
     def counted():
         state["n"] += 1        # the copy's state, kept from one computation to the next in the same copy

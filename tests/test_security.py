@@ -20,7 +20,7 @@ import pytest
 from grader import isolation
 from grader.course import Course
 from grader.run import grade
-from helpers import FAST_LIMITS, REFERENCE, ROOT
+from helpers import FAST_LIMITS, REFERENCE, ROOT, forever, hog
 
 ISO = isolation.probe(os.environ.get("DLGRADER_TEST_ISOLATION", "auto"))
 LAYERS = pytest.mark.parametrize("iso", ["l0", "strongest"])
@@ -156,13 +156,6 @@ def test_bounded_evaluation_stops_time_and_memory_hogs():
     in the forked copy. Contained: Overrun (time or memory) raised in the parent, the parent unchanged."""
     from grader.checks.bounded import Overrun, bounded
     from grader.checks.validate import Fail
-
-    def forever():
-        while True:
-            pass
-
-    def hog():
-        return len([bytearray(1 << 20) for _ in range(1 << 16)])
 
     def fails():
         raise Fail("no", "incorrect", hint="h")

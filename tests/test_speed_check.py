@@ -27,11 +27,12 @@ class Student:
     """Runs a plan of calls instantly and reports the time they would take plus the plan's drawn delay."""
 
     def __init__(self, costs, delays):
-        self.costs, self.delays, self.plans = costs, delays, 0
+        """delays: ms added to the plans, a list (plan i gets delays[i]) or {plan index: ms}."""
+        self.costs, self.plans = costs, 0
+        self.delays = delays if isinstance(delays, dict) else dict(enumerate(delays))
 
     def run(self, plan):
-        delay = self.delays.get(self.plans, 0.0) if isinstance(self.delays, dict) else \
-            (self.delays[self.plans] if self.plans < len(self.delays) else 0.0)
+        delay = self.delays.get(self.plans, 0.0)
         self.plans += 1
         return SimpleNamespace(ok=True, elapsed=(sum(self.costs[name] for name in plan) + delay) / 1e3)
 
